@@ -1,0 +1,1 @@
+"""Accounts use Django's own User and Group models; roles are defined in ``roles.py``."""

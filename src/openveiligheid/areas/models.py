@@ -1,0 +1,49 @@
+"""Areas: the Netherlands, gemeenten, wijken and buurten of one CBS division (indeling)."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import models
+
+from openveiligheid.core.areacodes import BUURT, GEMEENTE, LAND, WIJK
+
+LEVEL_CHOICES = [(LAND, "land"), (GEMEENTE, "gemeente"), (WIJK, "wijk"), (BUURT, "buurt")]
+
+
+class Area(models.Model):
+    """An area as CBS defines it in one division year.
+
+    Wijk and buurt codes are reused and redrawn between CBS divisions, so an area is identified
+    by its code *and* the division (``indeling``) it belongs to; figures point at one of them.
+    """
+
+    code = models.CharField("CBS-code", max_length=10, db_index=True)
+    division = models.PositiveSmallIntegerField("indeling (jaar)")
+    level = models.CharField("niveau", max_length=10, choices=LEVEL_CHOICES)
+    name = models.CharField("naam", max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="ligt in",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    gemeente_code = models.CharField("gemeentecode", max_length=6, blank=True, db_index=True)
+    boundary = models.TextField("grens (GeoJSON-geometrie)", blank=True)
+
+    class Meta:
+        verbose_name = "gebied"
+        verbose_name_plural = "gebieden"
+        ordering = ["division", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "division"], name="area_code_division_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code}, indeling {self.division})"
+
+    @property
+    def geometry(self) -> dict | None:
+        return json.loads(self.boundary) if self.boundary else None

@@ -1,0 +1,86 @@
+"""The demo municipality: Groningen (GM0014) on real public data shipped in ``demo/data``."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from openveiligheid.areas.services import import_area_list, import_boundaries
+from openveiligheid.figures.incidents import import_incidents
+from openveiligheid.imports.models import ImportRun
+from openveiligheid.imports.services import import_figures
+from openveiligheid.policy.models import Plan
+from openveiligheid.policy.services import load_plan
+
+DATA = Path(__file__).resolve().parent / "data"
+PLAN_FILE = DATA / "voorbeeldplan.yaml"
+DEMO_USER = "demo"
+DEMO_ROLE = "beleidsadviseur"
+
+
+def demo_steps() -> list[tuple[str, Callable[[], ImportRun]]]:
+    """Every import of the demo, in order. Each is idempotent: a second run skips."""
+    return [
+        (
+            "gebieden 2024",
+            lambda: import_area_list(DATA / "gebieden_2024_47018NED.csv", division=2024),
+        ),
+        (
+            "wijkgrenzen 2017",
+            lambda: import_boundaries(DATA / "wijken_2017_groningen.geojson", division=2017),
+        ),
+        (
+            "buurtgrenzen 2017",
+            lambda: import_boundaries(DATA / "buurten_2017_groningen.geojson", division=2017),
+        ),
+        (
+            "inwoners 2017",
+            lambda: import_figures(DATA / "inwoners_2017_groningen.csv", division=2017),
+        ),
+        (
+            "fietsdiefstallen",
+            lambda: import_incidents(
+                DATA / "fietsdiefstallen_groningen_2013_2017.csv", division=2017
+            ),
+        ),
+        (
+            "misdrijven 2023",
+            lambda: import_figures(DATA / "misdrijven_buurt_2023_groningen.csv", division=2024),
+        ),
+        (
+            "inwoners 2024",
+            lambda: import_figures(DATA / "inwoners_buurt_2024_groningen.csv", division=2024),
+        ),
+        (
+            "diefstallen 2018-2021",
+            lambda: import_figures(DATA / "diefstallen_83651NED_selectie.csv", division=2024),
+        ),
+        (
+            "landelijke cijfers",
+            lambda: import_figures(DATA / "landelijk_2012_2023.csv", division=2024),
+        ),
+    ]
+
+
+def load_demo(log: Callable[[str], None] = print) -> Plan:
+    for label, step in demo_steps():
+        run = step()
+        log(f"  {label}: {run.message}")
+    plan = load_plan(PLAN_FILE)
+    log(f"  plan: {plan.name} ({plan.indicators.count()} indicatoren)")
+    return plan
+
+
+def reset_demo_user() -> tuple[str, str]:
+    """Create (or reset) the demo account with a fresh random password; return the credentials."""
+    password = secrets.token_urlsafe(9)
+    user, _ = get_user_model().objects.get_or_create(username=DEMO_USER)
+    user.first_name = "Demo"
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=DEMO_ROLE))
+    return DEMO_USER, password

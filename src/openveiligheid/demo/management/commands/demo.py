@@ -1,0 +1,40 @@
+"""``openveiligheid demo``: set up the demo municipality and serve it on localhost."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from openveiligheid.demo.loader import load_demo, reset_demo_user
+
+
+class Command(BaseCommand):
+    help = "Zet de demogemeente (Groningen, echte open data) klaar en start de webserver."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="alleen klaarzetten, niet serveren"
+        )
+
+    def handle(self, *args, **options) -> None:
+        started = time.perf_counter()
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", verbosity=0, interactive=False)
+        self.stdout.write("Demogegevens inlezen (een tweede keer slaat ze over):")
+        load_demo(self.stdout.write)
+        username, password = reset_demo_user()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Klaar in {time.perf_counter() - started:.1f} s. "
+                f"Inloggen als '{username}' met wachtwoord "
+                f"'{password}' (nieuw bij elke start)."
+            )
+        )
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"Open http://{options['addrport']}/ in de browser. Stoppen: Ctrl+C.")
+        call_command("runserver", options["addrport"], use_reloader=False)

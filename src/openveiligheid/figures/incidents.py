@@ -1,0 +1,162 @@
+"""Police incidents with coordinates: stored (never shown one by one to the public) and counted
+per buurt per month as figures ``incidenten:<code>`` and ``incidenten:<code>:opgehelderd``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from shapely import STRtree
+from shapely.geometry import Point, shape
+
+from django.utils import timezone
+
+from openveiligheid.areas.models import Area
+from openveiligheid.areas.services import resolve_division
+from openveiligheid.core.areacodes import BUURT
+from openveiligheid.core.csvfiles import read_csv_text
+from openveiligheid.core.errors import InputError, InputProblem
+from openveiligheid.core.periods import Period
+from openveiligheid.figures.models import Incident
+from openveiligheid.figures.services import store_figures
+from openveiligheid.imports.models import ImportRun
+from openveiligheid.imports.parsers import incidents as parser
+from openveiligheid.imports.parsers.rows import DEFINITIEF, FigureFile, FigureRow
+from openveiligheid.imports.services import execute, skip_if_imported, start_run
+
+SOURCE = "Politie, incidentregistratie (BVH); geteld per buurt en maand van kennisname"
+
+
+def import_incidents(
+    path: Path | str,
+    *,
+    division: int | None = None,
+    data: bytes | None = None,
+    user=None,
+    today: dt.date | None = None,
+) -> ImportRun:
+    path = Path(path)
+    data = path.read_bytes() if data is None else data
+    run = start_run("incidents", path, data, user)
+
+    def work(run: ImportRun) -> str:
+        rows = parser.parse(read_csv_text(path, data), today=today)
+        codes = sorted({row.code for row in rows})
+        run.dataset, run.format = "politie-incidenten:" + "+".join(codes), parser.FORMAT
+        skip_if_imported(run)
+        run.division = resolve_division(division, path.name)
+        buurten = list(Area.objects.filter(division=run.division, level=BUURT).exclude(boundary=""))
+        if not buurten:
+            raise InputError(
+                [
+                    InputProblem(
+                        path.name,
+                        f"indeling {run.division} heeft geen buurtgrenzen; "
+                        "lees eerst buurtgrenzen in (import_boundaries)",
+                    )
+                ]
+            )
+        located = _locate(rows, buurten)
+        _replace_incidents(rows, located, run)
+        figure_file = _monthly_counts(path.name, rows, located, buurten, run.dataset)
+        incidents_stored = len(rows)
+        store_figures(figure_file, run)
+        outside = sum(1 for area in located if area is None)
+        return (
+            f"{incidents_stored} incidenten ingelezen ({outside} buiten de buurtgrenzen); "
+            f"{run.created + run.updated} maandcijfers per buurt, "
+            f"{run.derived} afgeleide optellingen "
+            f"(indeling {run.division}). Laatste volledige maand: {figure_file.rows[-1].period}."
+        )
+
+    return execute(run, work)
+
+
+def _locate(rows, buurten: list[Area]) -> list[Area | None]:
+    polygons = [shape(area.geometry) for area in buurten]
+    tree = STRtree(polygons)
+    located: list[Area | None] = []
+    for row in rows:
+        point = Point(row.lon, row.lat)
+        hits = tree.query(point, predicate="intersects")
+        located.append(buurten[int(min(hits))] if len(hits) else None)
+    return located
+
+
+def _replace_incidents(rows, located, run: ImportRun) -> None:
+    Incident.objects.filter(import_run__dataset=run.dataset).delete()
+    Incident.objects.filter(incident_id__in=[row.incident_id for row in rows]).delete()
+    tz = timezone.get_default_timezone()
+    Incident.objects.bulk_create(
+        (
+            Incident(
+                incident_id=row.incident_id,
+                code=row.code,
+                label=row.label[:100],
+                reported_at=timezone.make_aware(row.reported_at, tz),
+                committed_at=timezone.make_aware(row.committed_at, tz)
+                if row.committed_at
+                else None,
+                lon=row.lon,
+                lat=row.lat,
+                cleared=row.cleared,
+                area=area,
+                import_run=run,
+            )
+            for row, area in zip(rows, located, strict=True)
+        ),
+        batch_size=2000,
+    )
+
+
+def _monthly_counts(file_name, rows, located, buurten, dataset) -> FigureFile:
+    """Counts per buurt and whole month, zeros included, for every month the file fully covers."""
+    months = _covered_months(rows)
+    if not months:
+        raise InputError([InputProblem(file_name, "het bestand beslaat geen volledige maand")])
+    gemeenten = {area.gemeente_code for area in located if area is not None}
+    counts: Counter = Counter()
+    for row, area in zip(rows, located, strict=True):
+        if area is None:
+            continue
+        month = Period(row.reported_at.year, row.reported_at.month)
+        counts[(f"incidenten:{row.code}", area.code, month)] += 1
+        if row.cleared:
+            counts[(f"incidenten:{row.code}:opgehelderd", area.code, month)] += 1
+    measures = sorted(
+        {
+            f"incidenten:{code}{suffix}"
+            for code in {r.code for r in rows}
+            for suffix in ("", ":opgehelderd")
+        }
+    )
+    figure_rows = [
+        FigureRow(
+            measure,
+            area.code,
+            month,
+            float(counts[(measure, area.code, month)]),
+            0,
+            DEFINITIEF,
+            SOURCE,
+        )
+        for measure in measures
+        for area in buurten
+        if area.gemeente_code in gemeenten
+        for month in months
+    ]
+    return FigureFile(file_name, parser.FORMAT, dataset, figure_rows)
+
+
+def _covered_months(rows) -> list[Period]:
+    first = min(row.reported_at for row in rows).date()
+    last = max(row.reported_at for row in rows).date()
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        next_start = dt.date(year + (month == 12), month % 12 + 1, 1)
+        if next_start - dt.timedelta(days=1) <= last:
+            months.append(Period(year, month))
+        year, month = next_start.year, next_start.month
+    return months

@@ -1,0 +1,26 @@
+from django.core.management.base import CommandParser
+
+from openveiligheid.imports.management.commands._base import ImportCommand
+from openveiligheid.imports.services import import_figures
+
+
+class Command(ImportCommand):
+    help = (
+        "Lees cijfers in: cijfers-CSV (measure,area,period,value) of een CBS-opendatabestand "
+        "(47018NED, 47022NED, 83648NED, 85984NED …). Het formaat blijkt uit de kop."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", help="een of meer bestanden")
+        parser.add_argument(
+            "--indeling", type=int, help="gebiedsindeling (jaar); standaard de nieuwste"
+        )
+        parser.add_argument("--dataset", help="naam van de dataset; standaard uit het formaat")
+
+    def handle(self, *args, **options) -> None:
+        for path in options["files"]:
+            self.report(
+                lambda p=path: import_figures(
+                    p, division=options["indeling"], dataset=options["dataset"]
+                )
+            )

@@ -1,0 +1,164 @@
+"""CBS open-data CSV ("typed data set"), as CBS and the police publish it.
+
+``;``-separated, usually quoted; dimension keys padded with spaces (``"1.1.1 "``,
+``"WK001400  "``); periods as ``2023JJ00`` / ``2023MM06``; missing values as ``.``; numbers with
+a decimal point. Dimension columns have plain names (``SoortMisdrijf``, ``WijkenEnBuurten``,
+``RegioS``, ``Perioden``); topic columns end in ``_<n>`` (``GeregistreerdeMisdrijven_1``).
+See ``docs/data-formats/cbs-opendata.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
+from openveiligheid.core.csvfiles import CBS_MISSING, CsvText, header_of, iter_records, parse_number
+from openveiligheid.core.errors import ProblemCollector
+from openveiligheid.core.periods import MONTH, PeriodError, parse_cbs_period
+from openveiligheid.imports.parsers.rows import DEFINITIEF, FigureFile, FigureRow
+
+FORMAT = "cbs"
+AREA_DIMENSIONS = ("WijkenEnBuurten", "RegioS", "Gemeenten", "Regio")
+PERIOD_DIMENSION = "Perioden"
+TOPIC = re.compile(r"^(?P<key>.+)_(?P<number>\d+)$")
+# Codes CBS uses for "all categories" of a dimension: dropped from the measure name.
+TOTAL_CODE = re.compile(r"^T00\d+$")
+
+#: Topic key (without ``_<n>``) -> measure name prefix. Extra dimension codes are appended.
+TOPIC_MEASURES: dict[str, str] = {
+    "GeregistreerdeMisdrijven": "misdrijven",
+    "TotaalGeregistreerdeMisdrijven": "misdrijven",
+    "GeregistreerdeMisdrijvenPer1000Inw": "misdrijven_per_1000",
+    "GeregistreerdeMisdrijvenPer1000Inwoners": "misdrijven_per_1000",
+    "TotaalGeregistreerdeDiefstallen": "diefstallen",
+    "GeregistreerdeDiefstallenPer1000Inw": "diefstallen_per_1000",
+    "AantalInwoners": "inwoners",
+}
+
+
+@dataclass(frozen=True)
+class TableSignature:
+    dataset: str
+    columns: frozenset[str]
+    monthly: bool | None = None
+
+
+#: Known tables, recognised by their columns (and, where needed, by monthly periods).
+SIGNATURES = (
+    TableSignature(
+        "politie-47022NED", frozenset({"WijkenEnBuurten", "GeregistreerdeMisdrijven_1"}), True
+    ),
+    TableSignature(
+        "politie-47018NED", frozenset({"WijkenEnBuurten", "GeregistreerdeMisdrijven_1"}), False
+    ),
+    TableSignature(
+        "cbs-83648NED", frozenset({"RegioS", "SoortMisdrijf", "TotaalGeregistreerdeMisdrijven_1"})
+    ),
+    TableSignature(
+        "cbs-83651NED", frozenset({"RegioS", "SoortDiefstal", "TotaalGeregistreerdeDiefstallen_1"})
+    ),
+    TableSignature("cbs-85984NED", frozenset({"WijkenEnBuurten", "AantalInwoners_5"})),
+)
+
+
+def matches(header: list[str]) -> bool:
+    return PERIOD_DIMENSION in header and any(d in header for d in AREA_DIMENSIONS)
+
+
+def identify(header: list[str], monthly: bool) -> str:
+    columns = set(header)
+    for signature in SIGNATURES:
+        if signature.columns <= columns and signature.monthly in (None, monthly):
+            return signature.dataset
+    return "cbs-opendata"
+
+
+def parse(
+    csv_text: CsvText, *, dataset: str | None = None, today: dt.date | None = None
+) -> FigureFile:
+    header = header_of(csv_text)
+    problems = ProblemCollector(csv_text.name)
+    area_dim = next(d for d in AREA_DIMENSIONS if d in header)
+    topics = {
+        c: TOPIC_MEASURES[m.group("key")]
+        for c in header
+        if (m := TOPIC.match(c)) and m.group("key") in TOPIC_MEASURES
+    }
+    ignored = [c for c in header if TOPIC.match(c) and c not in topics]
+    extra_dims = [
+        c for c in header if not TOPIC.match(c) and c not in {"ID", area_dim, PERIOD_DIMENSION}
+    ]
+    if not topics:
+        problems.add(
+            "geen bekende cijferkolom gevonden (bekend zijn: "
+            + ", ".join(sorted(TOPIC_MEASURES))
+            + ")",
+            line=1,
+        )
+        problems.raise_if_any()
+    rows: list[FigureRow] = []
+    missing = 0
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, record in iter_records(csv_text):
+        keys = _keys(record, line, area_dim, problems, today)
+        if keys is None:
+            continue
+        area, period = keys
+        suffix = "".join(
+            f":{code}"
+            for dim in extra_dims
+            if (code := record[dim].strip()) and not TOTAL_CODE.match(code)
+        )
+        for column, prefix in topics.items():
+            raw = record[column].strip()
+            if raw in CBS_MISSING:
+                missing += 1
+                continue
+            try:
+                value = parse_number(raw, decimal_comma=False)
+            except ValueError as exc:
+                problems.add(str(exc), line=line, field=column)
+                continue
+            measure = prefix + suffix
+            key = (measure, area, str(period))
+            if key in seen:
+                problems.add(f"dubbele regel: ook op regel {seen[key]}", line=line, field=column)
+                continue
+            seen[key] = line
+            rows.append(
+                FigureRow(measure, area, period, value, line, DEFINITIEF, "Bron: CBS / Politie")
+            )
+    if not rows and not problems.problems:
+        problems.add("het bestand bevat geen cijfers (alle waarden ontbreken)", line=2)
+    problems.raise_if_any()
+    monthly = any(row.period.kind == MONTH for row in rows)
+    return FigureFile(
+        csv_text.name,
+        FORMAT,
+        dataset or identify(header, monthly),
+        rows,
+        area_field=area_dim,
+        missing_values=missing,
+        ignored_columns=ignored,
+    )
+
+
+def _keys(record, line, area_dim, problems, today):
+    area = normalize_code(record[area_dim])
+    ok = True
+    try:
+        level_of(area)
+    except AreaCodeError as exc:
+        problems.add(str(exc), line=line, field=area_dim)
+        ok = False
+    try:
+        period = parse_cbs_period(record[PERIOD_DIMENSION])
+        if period.is_future(today):
+            problems.add(f"periode {period} ligt in de toekomst", line=line, field=PERIOD_DIMENSION)
+            ok = False
+    except PeriodError as exc:
+        problems.add(str(exc), line=line, field=PERIOD_DIMENSION)
+        ok = False
+    return (area, period) if ok else None

@@ -1,0 +1,252 @@
+"""The indicator engine: one place where indicator values, changes and verdicts are computed.
+
+Everything that shows an indicator (``openveiligheid evaluate``, the web pages, later the
+annual report) calls :func:`evaluate`. Inputs are plain objects, never ORM rows, so the
+engine is tested without a database. Verdicts are decided on the unrounded value; rounding
+is for display only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from openveiligheid.core.periods import Period
+from openveiligheid.imports.parsers.rows import VOORLOPIG
+from openveiligheid.indicators.aggregation import Key, Observation, children_from_codes, derive
+from openveiligheid.indicators.targets import Target
+
+LAGER, HOGER = "lager", "hoger"
+GEHAALD, NIET_GEHAALD, GEEN_DOEL, GEEN_GEGEVENS = (
+    "gehaald",
+    "niet gehaald",
+    "geen doel",
+    "geen gegevens",
+)
+VERDICTS = (GEHAALD, NIET_GEHAALD, GEEN_DOEL, GEEN_GEGEVENS)
+
+
+@dataclass(frozen=True)
+class IndicatorDefinition:
+    """How an indicator is computed; read from the plan."""
+
+    id: str
+    name: str
+    measures: tuple[str, ...] = ()
+    reported: str | None = None
+    per_1000: str | None = None
+    better: str = LAGER
+    decimals: int = 1
+    comparison_area: str | None = None
+    targets: Mapping[int, Target] = field(default_factory=dict)
+    unit: str = ""
+
+    @property
+    def input_measures(self) -> tuple[str, ...]:
+        own = (self.reported,) if self.reported else self.measures
+        return own + ((self.per_1000,) if self.per_1000 else ())
+
+
+class FigureSet:
+    """Observations keyed by measure, area and period, with derived aggregates."""
+
+    def __init__(self, observations: Mapping[Key, Observation] | None = None):
+        self._data: dict[Key, Observation] = dict(observations or {})
+
+    @classmethod
+    def from_rows(cls, rows: Iterable, *, aggregate: bool = True) -> FigureSet:
+        """Build from parsed figure rows; later files win over earlier ones for the same key."""
+        data = {(r.measure, r.area, r.period): Observation(r.value, r.status) for r in rows}
+        if aggregate:
+            data.update(derive(data, children_from_codes(area for _, area, _ in data)))
+        return cls(data)
+
+    def get(self, measure: str, area: str, period: Period) -> Observation | None:
+        return self._data.get((measure, area, period))
+
+    def years(self, measures: Iterable[str], area: str) -> list[int]:
+        wanted = set(measures)
+        return sorted(
+            {p.year for m, a, p in self._data if m in wanted and a == area and p.month is None}
+        )
+
+    def areas(self, measure: str, period: Period) -> list[str]:
+        return sorted(a for m, a, p in self._data if m == measure and p == period)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float
+    status: str
+    notes: tuple[str, ...] = ()
+    division: int | None = None
+
+
+@dataclass
+class IndicatorResult:
+    indicator: str
+    name: str
+    area: str
+    period: str
+    value: float | None
+    previous: float | None
+    change_pct: float | None
+    target: str | None
+    verdict: str
+    comparison_area: str | None
+    comparison_value: float | None
+    decimals: int
+    unit: str
+    better: str
+    status: str | None
+    notes: list[str]
+
+    @property
+    def trend(self) -> str | None:
+        """``beter``, ``slechter`` or ``gelijk`` against the previous year, given the direction."""
+        if self.value is None or self.previous is None:
+            return None
+        if self.value == self.previous:
+            return "gelijk"
+        up = self.value > self.previous
+        return "beter" if up == (self.better == HOGER) else "slechter"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "indicator": self.indicator,
+            "name": self.name,
+            "area": self.area,
+            "period": self.period,
+            "value": self.value,
+            "previous": self.previous,
+            "change_pct": self.change_pct,
+            "target": self.target,
+            "verdict": self.verdict,
+            "comparison_area": self.comparison_area,
+            "comparison_value": self.comparison_value,
+            "decimals": self.decimals,
+            "unit": self.unit,
+            "better": self.better,
+            "trend": self.trend,
+            "status": self.status,
+            "notes": self.notes,
+        }
+
+
+def indicator_value(
+    defn: IndicatorDefinition, figures: FigureSet, area: str, year: int
+) -> Value | None:
+    """The indicator's unrounded value for one area and year, or ``None`` with no data."""
+    numerator = _numerator(defn, figures, area, year)
+    if numerator is None or defn.per_1000 is None:
+        return numerator
+    denominator = _denominator(defn.per_1000, figures, area, year, numerator.division)
+    if denominator is None or denominator[1].value <= 0:
+        return None
+    used_year, obs = denominator
+    notes = list(numerator.notes)
+    if used_year != year:
+        notes.append(f"{defn.per_1000} van {used_year} gebruikt (geen cijfer voor {year})")
+    status = VOORLOPIG if VOORLOPIG in (numerator.status, obs.status) else numerator.status
+    return Value(numerator.value / obs.value * 1000, status, tuple(notes), numerator.division)
+
+
+def _numerator(defn, figures, area, year) -> Value | None:
+    period = Period(year)
+    measures = (defn.reported,) if defn.reported else defn.measures
+    parts = [figures.get(measure, area, period) for measure in measures]
+    if not parts or not all(parts):
+        return None
+    status = VOORLOPIG if any(p.status == VOORLOPIG for p in parts) else parts[0].status
+    divisions = {p.division for p in parts}
+    return Value(
+        sum(p.value for p in parts), status, (), divisions.pop() if len(divisions) == 1 else None
+    )
+
+
+def _denominator(measure, figures, area, year, division) -> tuple[int, Observation] | None:
+    for candidate in sorted((y for y in figures.years([measure], area) if y <= year), reverse=True):
+        obs = figures.get(measure, area, Period(candidate))
+        if obs and (division is None or obs.division in (None, division)):
+            return candidate, obs
+    return None
+
+
+def evaluate(
+    defn: IndicatorDefinition,
+    figures: FigureSet,
+    area: str,
+    year: int,
+    *,
+    division: int | None = None,
+) -> IndicatorResult:
+    """Value, change against the previous year, target, verdict and comparison for one year.
+
+    ``division`` is the area division the reader expects; a value from another one says so.
+    """
+    current = indicator_value(defn, figures, area, year)
+    previous = indicator_value(defn, figures, area, year - 1)
+    target: Target | None = defn.targets.get(year)
+    notes: list[str] = list(current.notes) if current else [_why_missing(defn, figures, area, year)]
+    if current is None:
+        verdict = GEEN_GEGEVENS
+    elif target is None:
+        verdict = GEEN_DOEL
+    else:
+        verdict = GEHAALD if target.met_by(current.value) else NIET_GEHAALD
+    change = None
+    if current and previous and previous.value != 0:
+        change = (current.value - previous.value) / abs(previous.value) * 100
+    comparison = None
+    if defn.comparison_area:
+        comparison = indicator_value(defn, figures, defn.comparison_area, year)
+    if current and current.status == VOORLOPIG:
+        notes.append("voorlopig cijfer")
+    if current and division and current.division and current.division != division:
+        notes.append(f"cijfer uit gebiedsindeling {current.division} (niet {division})")
+    return IndicatorResult(
+        indicator=defn.id,
+        name=defn.name,
+        area=area,
+        period=str(year),
+        value=current.value if current else None,
+        previous=previous.value if previous else None,
+        change_pct=change,
+        target=str(target) if target else None,
+        verdict=verdict,
+        comparison_area=defn.comparison_area,
+        comparison_value=comparison.value if comparison else None,
+        decimals=defn.decimals,
+        unit=defn.unit,
+        better=defn.better,
+        status=current.status if current else None,
+        notes=notes,
+    )
+
+
+def _why_missing(defn, figures, area, year) -> str:
+    numerator = _numerator(defn, figures, area, year)
+    if numerator is None:
+        measures = (defn.reported,) if defn.reported else defn.measures
+        absent = [m for m in measures if figures.get(m, area, Period(year)) is None]
+        return f"geen cijfer voor {', '.join(absent)} in {area} in {year}"
+    return f"geen {defn.per_1000} voor {area} in {year} of een eerder jaar"
+
+
+def series(defn: IndicatorDefinition, figures: FigureSet, area: str) -> list[tuple[int, Value]]:
+    """All years with a value, oldest first."""
+    years = figures.years(defn.input_measures[:1] if defn.per_1000 else defn.input_measures, area)
+    out = []
+    for year in years:
+        value = indicator_value(defn, figures, area, year)
+        if value is not None:
+            out.append((year, value))
+    return out
+
+
+def latest_year(defn: IndicatorDefinition, figures: FigureSet, area: str) -> int | None:
+    values = series(defn, figures, area)
+    return values[-1][0] if values else None

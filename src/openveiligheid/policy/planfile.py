@@ -1,0 +1,391 @@
+"""The plan file: a municipality's safety plan in one human-editable YAML file.
+
+Reading is pure (no database): :func:`read_plan` returns a :class:`PlanSpec` whose indicators
+are engine definitions, or raises :class:`InputError` naming the YAML line of every problem.
+The format is documented in ``docs/data-formats/plan-yaml.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
+from openveiligheid.core.errors import InputError, InputProblem, ProblemCollector
+from openveiligheid.imports.parsers.cijfers import check_measure_name
+from openveiligheid.indicators.engine import HOGER, LAGER, IndicatorDefinition
+from openveiligheid.indicators.targets import TargetError, parse_target
+
+ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PLAN_KEYS = {"gemeente", "naam", "periode", "indeling", "omschrijving", "themas", "indicatoren"}
+THEME_KEYS = {"id", "naam", "omschrijving", "doelen"}
+GOAL_KEYS = {"id", "naam", "criteria", "omschrijving", "indicatoren"}
+INDICATOR_KEYS = {
+    "id",
+    "naam",
+    "som",
+    "waarde",
+    "per_1000",
+    "beter",
+    "decimalen",
+    "vergelijk",
+    "doelen",
+    "eenheid",
+    "toelichting",
+    "bron",
+}
+
+
+class LineDict(dict):
+    """A mapping that remembers the YAML line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class LineList(list):
+    line: int = 0
+    item_lines: list
+
+
+@dataclass
+class GoalSpec:
+    id: str
+    name: str
+    criteria: str
+    indicators: list[str]
+    line: int
+
+
+@dataclass
+class ThemeSpec:
+    id: str
+    name: str
+    description: str
+    goals: list[GoalSpec]
+    line: int
+
+
+@dataclass
+class PlanSpec:
+    gemeente: str
+    name: str
+    period: str
+    division: int | None
+    description: str
+    themes: list[ThemeSpec]
+    indicators: dict[str, IndicatorDefinition]
+    indicator_lines: dict[str, int]
+    indicator_notes: dict[str, str] = field(default_factory=dict)
+    indicator_sources: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+
+
+def read_plan(path: Path | str, text: str | None = None) -> PlanSpec:
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig") if text is None else text
+    problems = ProblemCollector(path.name)
+    try:
+        document = yaml.load(text, Loader=_LineLoader(problems))  # noqa: S506 (safe loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise InputError([InputProblem(path.name, f"geen geldige YAML: {exc}", line)]) from exc
+    problems.raise_if_any()
+    if not isinstance(document, LineDict):
+        raise InputError([InputProblem(path.name, "het plan moet een YAML-mapping zijn", 1)])
+    spec = _PlanReader(problems).read(document)
+    problems.raise_if_any()
+    spec.text = text
+    return spec
+
+
+def _LineLoader(problems: ProblemCollector):  # noqa: N802 (a class factory)
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def construct_map(loader, node):
+        data = LineDict()
+        data.line = node.start_mark.line + 1
+        data.key_lines = {}
+        yield data
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in data.key_lines:
+                problems.add(
+                    f"sleutel '{key}' staat dubbel (ook op regel {data.key_lines[key]})", line
+                )
+            data.key_lines[key] = line
+            data[key] = loader.construct_object(value_node, deep=True)
+
+    def construct_seq(loader, node):
+        data = LineList()
+        data.line = node.start_mark.line + 1
+        data.item_lines = [item.start_mark.line + 1 for item in node.value]
+        yield data
+        data.extend(loader.construct_object(item, deep=True) for item in node.value)
+
+    Loader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    Loader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
+    return Loader
+
+
+class _PlanReader:
+    def __init__(self, problems: ProblemCollector):
+        self.problems = problems
+
+    def add(self, message: str, line: int, field: str | None = None) -> None:
+        self.problems.add(message, line=line, field=field)
+
+    def read(self, doc: LineDict) -> PlanSpec:
+        self._unknown_keys(doc, PLAN_KEYS, "plan")
+        gemeente = self._area(doc, "gemeente", required=True) or ""
+        division = doc.get("indeling")
+        if division is not None and not (isinstance(division, int) and 1900 < division < 3000):
+            self.add(
+                "indeling moet een jaartal zijn, bijvoorbeeld 2024",
+                doc.key_lines["indeling"],
+                "indeling",
+            )
+            division = None
+        indicators, lines, notes, sources = self._indicators(doc)
+        themes = self._themes(doc, indicators)
+        return PlanSpec(
+            gemeente=gemeente,
+            name=self._text(doc, "naam", required=True),
+            period=str(doc.get("periode", "")),
+            division=division,
+            description=self._text(doc, "omschrijving"),
+            themes=themes,
+            indicators=indicators,
+            indicator_lines=lines,
+            indicator_notes=notes,
+            indicator_sources=sources,
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+    def _line(self, mapping: LineDict, key: str) -> int:
+        return mapping.key_lines.get(key, mapping.line)
+
+    def _unknown_keys(self, mapping: LineDict, allowed: set[str], what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.add(
+                    f"onbekende sleutel '{key}' in {what} "
+                    f"(toegestaan: {', '.join(sorted(allowed))})",
+                    self._line(mapping, key),
+                    str(key),
+                )
+
+    def _text(self, mapping: LineDict, key: str, required: bool = False) -> str:
+        value = mapping.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(f"'{key}' ontbreekt", mapping.line, key)
+            return ""
+        if not isinstance(value, str | int | float):
+            self.add(f"'{key}' moet tekst zijn", self._line(mapping, key), key)
+            return ""
+        return str(value).strip()
+
+    def _id(self, mapping: LineDict, seen: dict[str, int], what: str) -> str | None:
+        value = mapping.get("id")
+        if not isinstance(value, str) or not ID.match(value):
+            self.add(
+                f"{what} heeft geen geldig id (kleine letters, cijfers en -): {value!r}",
+                self._line(mapping, "id"),
+                "id",
+            )
+            return None
+        line = self._line(mapping, "id")
+        if value in seen:
+            self.add(
+                f"{what}-id '{value}' komt dubbel voor (ook op regel {seen[value]})", line, "id"
+            )
+            return None
+        seen[value] = line
+        return value
+
+    def _area(self, mapping: LineDict, key: str, required: bool = False) -> str | None:
+        raw = mapping.get(key)
+        if raw is None:
+            if required:
+                self.add(f"'{key}' ontbreekt (een CBS-code zoals GM0014)", mapping.line, key)
+            return None
+        code = normalize_code(str(raw))
+        try:
+            level_of(code)
+        except AreaCodeError as exc:
+            self.add(str(exc), self._line(mapping, key), key)
+            return None
+        return code
+
+    def _list(self, mapping: LineDict, key: str) -> LineList:
+        value = mapping.get(key)
+        if value is None:
+            return LineList()
+        if not isinstance(value, LineList):
+            self.add(f"'{key}' moet een lijst zijn", self._line(mapping, key), key)
+            return LineList()
+        return value
+
+    def _mappings(self, items: LineList, what: str):
+        for item, line in zip(items, getattr(items, "item_lines", []), strict=False):
+            if isinstance(item, LineDict):
+                yield item
+            else:
+                self.add(f"elk(e) {what} moet een mapping met id en naam zijn", line)
+
+    # -- indicators ----------------------------------------------------------------------
+    def _indicators(self, doc: LineDict):
+        defs: dict[str, IndicatorDefinition] = {}
+        lines: dict[str, int] = {}
+        notes: dict[str, str] = {}
+        sources: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        for item in self._mappings(self._list(doc, "indicatoren"), "indicator"):
+            self._unknown_keys(item, INDICATOR_KEYS, "indicator")
+            ident = self._id(item, seen, "indicator")
+            definition = self._indicator(item, ident or "?")
+            if ident and definition:
+                defs[ident] = definition
+                lines[ident] = item.line
+                notes[ident] = self._text(item, "toelichting")
+                sources[ident] = self._text(item, "bron")
+        return defs, lines, notes, sources
+
+    def _indicator(self, item: LineDict, ident: str) -> IndicatorDefinition | None:
+        measures, reported = item.get("som"), item.get("waarde")
+        if (measures is None) == (reported is None):
+            self.add(
+                f"indicator '{ident}' heeft precies één van 'som' of 'waarde' nodig", item.line
+            )
+            return None
+        if reported is not None:
+            measures_list: list[str] = []
+            reported = self._measure(str(reported), self._line(item, "waarde"), "waarde")
+        else:
+            if isinstance(measures, str):
+                measures = [measures]
+            if not isinstance(measures, list) or not measures:
+                self.add("'som' moet een lijst van maten zijn", self._line(item, "som"), "som")
+                return None
+            measures_list = [
+                self._measure(str(m), self._line(item, "som"), "som") for m in measures
+            ]
+        per_1000 = item.get("per_1000")
+        if per_1000 is not None:
+            per_1000 = self._measure(str(per_1000), self._line(item, "per_1000"), "per_1000")
+        better = item.get("beter", LAGER)
+        if better not in (LAGER, HOGER):
+            self.add(
+                f"'beter' moet lager of hoger zijn, niet {better!r}",
+                self._line(item, "beter"),
+                "beter",
+            )
+        decimals = item.get("decimalen", 1)
+        if not isinstance(decimals, int) or not 0 <= decimals <= 4:
+            self.add(
+                "'decimalen' moet een geheel getal van 0 tot 4 zijn", self._line(item, "decimalen")
+            )
+            decimals = 1
+        return IndicatorDefinition(
+            id=ident,
+            name=self._text(item, "naam", required=True),
+            measures=tuple(measures_list),
+            reported=reported,
+            per_1000=per_1000,
+            better=better,
+            decimals=decimals,
+            comparison_area=self._area(item, "vergelijk"),
+            targets=self._targets(item),
+            unit=self._text(item, "eenheid"),
+        )
+
+    def _measure(self, name: str, line: int, field: str) -> str:
+        complaint = check_measure_name(name.strip())
+        if complaint:
+            self.add(complaint, line, field)
+        return name.strip()
+
+    def _targets(self, item: LineDict):
+        raw = item.get("doelen")
+        if raw is None:
+            return {}
+        line = self._line(item, "doelen")
+        if not isinstance(raw, LineDict):
+            self.add("'doelen' moet per jaar een doel geven, bijvoorbeeld {2023: \"< 80\"}", line)
+            return {}
+        targets = {}
+        for year, text in raw.items():
+            key_line = raw.key_lines.get(year, line)
+            if not (isinstance(year, int) and 1900 < year < 3000):
+                self.add(f"'{year}' is geen jaartal", key_line, "doelen")
+                continue
+            try:
+                targets[year] = parse_target(text)
+            except TargetError as exc:
+                self.add(str(exc), key_line, "doelen")
+        return targets
+
+    # -- themes and goals ----------------------------------------------------------------
+    def _themes(self, doc: LineDict, indicators: dict[str, IndicatorDefinition]) -> list[ThemeSpec]:
+        themes: list[ThemeSpec] = []
+        theme_ids: dict[str, int] = {}
+        goal_ids: dict[str, int] = {}
+        for item in self._mappings(self._list(doc, "themas"), "thema"):
+            self._unknown_keys(item, THEME_KEYS, "thema")
+            ident = self._id(item, theme_ids, "thema")
+            goals = [
+                self._goal(g, goal_ids, indicators)
+                for g in self._mappings(self._list(item, "doelen"), "doel")
+            ]
+            themes.append(
+                ThemeSpec(
+                    id=ident or "?",
+                    name=self._text(item, "naam", required=True),
+                    description=self._text(item, "omschrijving"),
+                    goals=[g for g in goals if g],
+                    line=item.line,
+                )
+            )
+        if not themes:
+            self.add(
+                "het plan heeft geen thema's ('themas' ontbreekt of is leeg)", doc.line, "themas"
+            )
+        return themes
+
+    def _goal(self, item: LineDict, seen: dict[str, int], indicators) -> GoalSpec | None:
+        self._unknown_keys(item, GOAL_KEYS, "doel")
+        ident = self._id(item, seen, "doel")
+        refs = self._list(item, "indicatoren")
+        for ref, line in zip(refs, refs.item_lines if refs else [], strict=False):
+            if ref not in indicators:
+                self.add(
+                    f"onbekende indicator '{ref}' (niet in 'indicatoren')", line, "indicatoren"
+                )
+        criteria = self._text(item, "criteria") or self._text(item, "omschrijving")
+        name = self._text(item, "naam", required=True)
+        if not ident:
+            return None
+        return GoalSpec(ident, name, criteria, [str(r) for r in refs], item.line)
+
+
+def unknown_measures(spec: PlanSpec, known: set[str], file_name: str) -> list[InputProblem]:
+    """Problems for measures the plan uses that are not in ``known`` (``extern:`` always is)."""
+    problems = []
+    for ident, definition in spec.indicators.items():
+        for measure in definition.input_measures:
+            if measure not in known and not measure.startswith("extern:"):
+                problems.append(
+                    InputProblem(
+                        file_name,
+                        f"onbekende maat '{measure}' in indicator '{ident}'",
+                        spec.indicator_lines[ident],
+                    )
+                )
+    return problems

@@ -1,0 +1,96 @@
+"""Loading a plan file into the database, and reading the active plan back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from openveiligheid.core.errors import InputError
+from openveiligheid.figures.models import Measure
+from openveiligheid.indicators.models import Indicator, IndicatorTarget
+from openveiligheid.policy.models import Goal, Plan, Theme
+from openveiligheid.policy.planfile import PlanSpec, read_plan, unknown_measures
+
+
+def load_plan(path: Path | str, *, text: str | None = None) -> Plan:
+    """Validate a plan file and store it, replacing an earlier plan with the same name.
+
+    Every measure the plan uses must be known (imported before), except ``extern:`` measures,
+    which the municipality reports itself. Errors name the YAML line; nothing is stored then.
+    """
+    path = Path(path)
+    spec = read_plan(path, text)
+    known = set(Measure.objects.values_list("name", flat=True))
+    problems = unknown_measures(spec, known, path.name)
+    if problems:
+        raise InputError(problems)
+    with transaction.atomic():
+        Plan.objects.filter(gemeente_code=spec.gemeente, name=spec.name).delete()
+        plan = Plan.objects.create(
+            gemeente_code=spec.gemeente,
+            name=spec.name,
+            period=spec.period,
+            division=spec.division,
+            description=spec.description,
+            source_file=path.name,
+            source_text=spec.text,
+        )
+        indicators = _save_indicators(plan, spec)
+        _save_themes(plan, spec, indicators)
+    return plan
+
+
+def _save_indicators(plan: Plan, spec: PlanSpec) -> dict[str, Indicator]:
+    saved: dict[str, Indicator] = {}
+    for order, (key, definition) in enumerate(spec.indicators.items()):
+        indicator = Indicator.objects.create(
+            plan=plan,
+            key=key,
+            name=definition.name,
+            measures=list(definition.measures),
+            reported=definition.reported or "",
+            per_1000=definition.per_1000 or "",
+            better=definition.better,
+            decimals=definition.decimals,
+            comparison_area=definition.comparison_area or "",
+            unit=definition.unit,
+            note=spec.indicator_notes.get(key, ""),
+            source=spec.indicator_sources.get(key, ""),
+            order=order,
+        )
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(
+                indicator=indicator, year=year, operator=t.operator, threshold=t.threshold
+            )
+            for year, t in definition.targets.items()
+        )
+        saved[key] = indicator
+    return saved
+
+
+def _save_themes(plan: Plan, spec: PlanSpec, indicators: dict[str, Indicator]) -> None:
+    for theme_order, theme_spec in enumerate(spec.themes):
+        theme = Theme.objects.create(
+            plan=plan,
+            key=theme_spec.id,
+            name=theme_spec.name,
+            description=theme_spec.description,
+            order=theme_order,
+        )
+        for goal_order, goal_spec in enumerate(theme_spec.goals):
+            goal = Goal.objects.create(
+                theme=theme,
+                key=goal_spec.id,
+                name=goal_spec.name,
+                criteria=goal_spec.criteria,
+                order=goal_order,
+            )
+            goal.indicators.set(
+                [indicators[key] for key in goal_spec.indicators if key in indicators]
+            )
+
+
+def active_plan() -> Plan | None:
+    """The plan shown on the pages: the most recently loaded one."""
+    return Plan.objects.order_by("-loaded_at", "-pk").first()
