@@ -40,10 +40,13 @@ CSRF_TRUSTED_ORIGINS = env_list(
 DATA_DIR = Path(
     env_str(
         "OV_DATA_DIR",
-        str(BASE_DIR / "var"),
-        "Folder for the embedded SQLite database and other local state.",
+        "var",
+        "Folder for the embedded SQLite database and other local state; a relative path is "
+        "taken from the repository root.",
     )
 )
+if not DATA_DIR.is_absolute():
+    DATA_DIR = BASE_DIR / DATA_DIR
 DATABASES = {
     "default": dj_database_url.parse(
         env_str(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 VIEW_DASHBOARD = "indicators.view_indicator"
@@ -22,6 +24,13 @@ ROLES: dict[str, list[str]] = {
 
 
 def ensure_roles(**_kwargs) -> None:
+    """Create the role groups with their permissions (after every ``migrate``).
+
+    Django creates an app's permissions in its own post-migrate step, which for apps listed
+    after ``accounts`` has not run yet; so make sure they all exist first.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for name, perms in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = []

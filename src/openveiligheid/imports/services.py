@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openveiligheid.core.errors import InputError, InputProblem
+from openveiligheid.core.periods import Period, PeriodError, parse_period
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers.figures import read_figures
 from openveiligheid.imports.parsers.rows import FigureFile
@@ -108,8 +109,11 @@ def import_figures(
     division: int | None = None,
     user=None,
     today: dt.date | None = None,
+    period: str | None = None,
 ) -> ImportRun:
-    """Import a figures file of any supported format (detected from its header)."""
+    """Import a figures file of any supported format (detected from its header).
+
+    ``period`` ("2024") is needed only for CBS tables without a Perioden column."""
     from openveiligheid.areas.services import resolve_division
     from openveiligheid.figures.services import store_figures
 
@@ -118,7 +122,8 @@ def import_figures(
     run = start_run("figures", path, data, user)
 
     def work(run: ImportRun) -> str:
-        figure_file = read_figures(path, data, dataset=dataset, today=today)
+        fixed = _fixed_period(period, path.name)
+        figure_file = read_figures(path, data, dataset=dataset, today=today, period=fixed)
         run.dataset, run.format = figure_file.dataset, figure_file.format
         skip_if_imported(run)
         run.division = resolve_division(division, path.name)
@@ -126,6 +131,15 @@ def import_figures(
         return summary(run, figure_file)
 
     return execute(run, work)
+
+
+def _fixed_period(period: str | None, file_name: str) -> Period | None:
+    if period is None:
+        return None
+    try:
+        return parse_period(period)
+    except PeriodError as exc:
+        raise InputError([InputProblem(file_name, f"--periode: {exc}")]) from exc
 
 
 def summary(run: ImportRun, figure_file: FigureFile | None = None) -> str:

@@ -89,12 +89,15 @@ def _parent(code: str) -> str:
 
 def children_from_codes(codes: Iterable[str]) -> Callable[[str], list[str]]:
     """An area tree read from the codes themselves (for files without an area register)."""
-    tree: dict[str, list[str]] = defaultdict(list)
+    tree: dict[str, set[str]] = defaultdict(set)
     for code in set(codes):
         level = _level(code)
+        if level == BUURT:
+            tree[_parent(code)].add(code)
+            code = _parent(code)  # the wijk a buurt names is a child of its gemeente
         if level in (BUURT, WIJK):
-            tree[_parent(code)].append(code)
-    return lambda parent: sorted(tree.get(parent, []))
+            tree[_parent(code)].add(code)
+    return lambda parent: sorted(tree.get(parent, ()))
 
 
 __all__ = ["Observation", "derive", "children_from_codes", "is_additive", "LAND"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
 from openveiligheid.core.csvfiles import CBS_MISSING, CsvText, header_of, iter_records, parse_number
 from openveiligheid.core.errors import ProblemCollector
-from openveiligheid.core.periods import MONTH, PeriodError, parse_cbs_period
+from openveiligheid.core.periods import MONTH, Period, PeriodError, parse_cbs_period
 from openveiligheid.imports.parsers.rows import DEFINITIEF, FigureFile, FigureRow
 
 FORMAT = "cbs"
@@ -64,7 +64,9 @@ SIGNATURES = (
 
 
 def matches(header: list[str]) -> bool:
-    return PERIOD_DIMENSION in header and any(d in header for d in AREA_DIMENSIONS)
+    """A CBS table with an area dimension; the period is a column, or given by the caller
+    (tables such as Kerncijfers wijken en buurten are one table per year, without Perioden)."""
+    return "ID" in header and any(d in header for d in AREA_DIMENSIONS)
 
 
 def identify(header: list[str], monthly: bool) -> str:
@@ -76,76 +78,92 @@ def identify(header: list[str], monthly: bool) -> str:
 
 
 def parse(
-    csv_text: CsvText, *, dataset: str | None = None, today: dt.date | None = None
+    csv_text: CsvText,
+    *,
+    dataset: str | None = None,
+    today: dt.date | None = None,
+    period: Period | None = None,
 ) -> FigureFile:
+    """Parse a CBS typed data set; ``period`` is for tables without a Perioden column."""
     header = header_of(csv_text)
     problems = ProblemCollector(csv_text.name)
+    if PERIOD_DIMENSION not in header and period is None:
+        problems.add(
+            "dit CBS-bestand heeft geen kolom Perioden (zoals de Kerncijfers wijken en buurten); "
+            "geef de periode op (--periode 2024)",
+            line=1,
+        )
     area_dim = next(d for d in AREA_DIMENSIONS if d in header)
     topics = {
         c: TOPIC_MEASURES[m.group("key")]
         for c in header
         if (m := TOPIC.match(c)) and m.group("key") in TOPIC_MEASURES
     }
-    ignored = [c for c in header if TOPIC.match(c) and c not in topics]
-    extra_dims = [
-        c for c in header if not TOPIC.match(c) and c not in {"ID", area_dim, PERIOD_DIMENSION}
-    ]
     if not topics:
-        problems.add(
-            "geen bekende cijferkolom gevonden (bekend zijn: "
-            + ", ".join(sorted(TOPIC_MEASURES))
-            + ")",
-            line=1,
-        )
-        problems.raise_if_any()
-    rows: list[FigureRow] = []
-    missing = 0
-    seen: dict[tuple[str, str, str], int] = {}
+        known = ", ".join(sorted(TOPIC_MEASURES))
+        problems.add(f"geen bekende cijferkolom gevonden (bekend zijn: {known})", line=1)
+    problems.raise_if_any()
+    extra_dims = sorted(
+        (c for c in header if not TOPIC.match(c) and c not in {"ID", area_dim, PERIOD_DIMENSION}),
+        key=lambda c: not c.startswith("Soort"),  # the main classification first
+    )
+    reader = _TableReader(topics, extra_dims, area_dim, problems, today, period)
     for line, record in iter_records(csv_text):
-        keys = _keys(record, line, area_dim, problems, today)
-        if keys is None:
-            continue
-        area, period = keys
-        suffix = "".join(
-            f":{code}"
-            for dim in extra_dims
-            if (code := record[dim].strip()) and not TOTAL_CODE.match(code)
-        )
-        for column, prefix in topics.items():
-            raw = record[column].strip()
-            if raw in CBS_MISSING:
-                missing += 1
-                continue
-            try:
-                value = parse_number(raw, decimal_comma=False)
-            except ValueError as exc:
-                problems.add(str(exc), line=line, field=column)
-                continue
-            measure = prefix + suffix
-            key = (measure, area, str(period))
-            if key in seen:
-                problems.add(f"dubbele regel: ook op regel {seen[key]}", line=line, field=column)
-                continue
-            seen[key] = line
-            rows.append(
-                FigureRow(measure, area, period, value, line, DEFINITIEF, "Bron: CBS / Politie")
-            )
-    if not rows and not problems.problems:
+        reader.read(line, record)
+    if not reader.rows and not problems.problems:
         problems.add("het bestand bevat geen cijfers (alle waarden ontbreken)", line=2)
     problems.raise_if_any()
-    monthly = any(row.period.kind == MONTH for row in rows)
+    monthly = any(row.period.kind == MONTH for row in reader.rows)
     return FigureFile(
         csv_text.name,
         FORMAT,
         dataset or identify(header, monthly),
-        rows,
+        reader.rows,
         area_field=area_dim,
-        missing_values=missing,
-        ignored_columns=ignored,
+        missing_values=reader.missing,
+        ignored_columns=[c for c in header if TOPIC.match(c) and c not in topics],
     )
 
 
-def _keys(record, line, area_dim, problems, today):
+class _TableReader:
+    def __init__(self, topics, extra_dims, area_dim, problems, today, fixed_period):
+        self.topics, self.extra_dims, self.area_dim = topics, extra_dims, area_dim
+        self.problems, self.today, self.fixed_period = problems, today, fixed_period
+        self.rows: list[FigureRow] = []
+        self.missing = 0
+        self.seen: dict[tuple[str, str, str], int] = {}
+
+    def read(self, line: int, record: dict[str, str]) -> None:
+        keys = _keys(record, line, self.area_dim, self.problems, self.today, self.fixed_period)
+        if keys is None:
+            return
+        area, period = keys
+        suffix = "".join(
+            f":{code}"
+            for dim in self.extra_dims
+            if (code := record[dim].strip()) and not TOTAL_CODE.match(code)
+        )
+        for column, prefix in self.topics.items():
+            raw = record[column].strip()
+            if raw in CBS_MISSING:
+                self.missing += 1
+                continue
+            try:
+                value = parse_number(raw, decimal_comma=False)
+            except ValueError as exc:
+                self.problems.add(str(exc), line=line, field=column)
+                continue
+            key = (prefix + suffix, area, str(period))
+            if key in self.seen:
+                self.problems.add(f"dubbele regel: ook op regel {self.seen[key]}", line, column)
+                continue
+            self.seen[key] = line
+            self.rows.append(
+                FigureRow(key[0], area, period, value, line, DEFINITIEF, "Bron: CBS / Politie")
+            )
+
+
+def _keys(record, line, area_dim, problems, today, fixed_period):
     area = normalize_code(record[area_dim])
     ok = True
     try:
@@ -154,7 +172,7 @@ def _keys(record, line, area_dim, problems, today):
         problems.add(str(exc), line=line, field=area_dim)
         ok = False
     try:
-        period = parse_cbs_period(record[PERIOD_DIMENSION])
+        period = fixed_period or parse_cbs_period(record[PERIOD_DIMENSION])
         if period.is_future(today):
             problems.add(f"periode {period} ligt in de toekomst", line=line, field=PERIOD_DIMENSION)
             ok = False

@@ -12,7 +12,7 @@ import re
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
 from openveiligheid.core.csvfiles import CsvText, header_of, iter_records, parse_number
 from openveiligheid.core.errors import ProblemCollector
-from openveiligheid.core.periods import PeriodError, parse_period
+from openveiligheid.core.periods import Period, PeriodError, parse_period
 from openveiligheid.imports.parsers.rows import DEFINITIEF, STATUSES, FigureFile, FigureRow
 
 FORMAT = "cijfers"
@@ -39,8 +39,13 @@ def check_measure_name(name: str) -> str | None:
 
 
 def parse(
-    csv_text: CsvText, *, dataset: str | None = None, today: dt.date | None = None
+    csv_text: CsvText,
+    *,
+    dataset: str | None = None,
+    today: dt.date | None = None,
+    period: Period | None = None,
 ) -> FigureFile:
+    """Parse a cijfers CSV; ``period`` is accepted for a uniform call but the file has its own."""
     header = header_of(csv_text)
     problems = ProblemCollector(csv_text.name)
     unknown = [c for c in header if c.lower() not in REQUIRED + OPTIONAL]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openveiligheid.core.csvfiles import header_of, read_csv_text
 from openveiligheid.core.errors import InputError, InputProblem
+from openveiligheid.core.periods import Period
 from openveiligheid.imports.parsers import cbs, cijfers, incidents
 from openveiligheid.imports.parsers.rows import FigureFile
 
@@ -20,13 +21,16 @@ def read_figures(
     *,
     dataset: str | None = None,
     today: dt.date | None = None,
+    period: Period | None = None,
 ) -> FigureFile:
-    """Parse a figures file of any supported format, or raise :class:`InputError`."""
+    """Parse a figures file of any supported format, or raise :class:`InputError`.
+
+    ``period`` is for CBS tables without a Perioden column (one table per year)."""
     csv_text = read_csv_text(path, data)
     header = header_of(csv_text)
     for module in FIGURE_FORMATS.values():
         if module.matches(header):
-            return module.parse(csv_text, dataset=dataset, today=today)
+            return module.parse(csv_text, dataset=dataset, today=today, period=period)
     if incidents.matches(header):
         message = (
             "dit is een bestand met politie-incidenten; lees het in met "

@@ -16,6 +16,10 @@ class Command(ImportCommand):
             "--indeling", type=int, help="gebiedsindeling (jaar); standaard de nieuwste"
         )
         parser.add_argument("--dataset", help="naam van de dataset; standaard uit het formaat")
+        parser.add_argument(
+            "--periode",
+            help="periode (2024) voor CBS-tabellen zonder kolom Perioden, zoals 85984NED",
+        )
 
     def handle(self, *args, **options) -> None:
         for path in options["files"]:

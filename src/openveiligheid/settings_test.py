@@ -1,0 +1,9 @@
+"""Test settings: the normal settings, with the demo key allowed and fast password hashing."""
+
+import os
+
+os.environ.setdefault("OV_DEMO", "true")
+
+from openveiligheid.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

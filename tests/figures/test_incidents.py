@@ -1,0 +1,46 @@
+import datetime as dt
+
+import pytest
+
+from openveiligheid.areas.services import import_boundaries
+from openveiligheid.core.errors import InputError
+from openveiligheid.figures.incidents import import_incidents
+from openveiligheid.figures.models import Figure, Incident
+from openveiligheid.imports.models import ImportRun
+from tests.conftest import write
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def buurten(data_dir):
+    import_boundaries(data_dir / "buurten_2017_groningen_centrum.geojson", division=2017)
+
+
+def test_a_file_without_a_whole_month_is_refused(data_dir, buurten):
+    # the 40 real incidents were reported between 2017-09-1x and 2017-09-21
+    with pytest.raises(InputError, match="geen volledige maand"):
+        import_incidents(data_dir / "fietsdiefstallen_sample.csv", division=2017)
+    assert not Incident.objects.exists()
+    assert ImportRun.objects.get(kind="incidents").status == ImportRun.FAILED
+
+
+def test_counts_include_zero_months_and_cleared_incidents(tmp_path, buurten):
+    header = "Incident Identificatie,Incidentsoort code,Incidentsoort,Kennisnamedatum/tijd,Opgehelderd,lon_wgs84,lat_wgs84\n"
+    rows = [
+        "1,A72,Diefstal Fiets,2016-01-01T10:00:00,J,6.5665,53.2195",
+        "2,A72,Diefstal Fiets,2016-01-31T10:00:00,N,6.5665,53.2195",
+        "3,A72,Diefstal Fiets,2016-03-31T23:00:00,N,6.5665,53.2195",
+    ]
+    run = import_incidents(write(tmp_path, "inc.csv", header + "\n".join(rows) + "\n"), division=2017,
+                           today=dt.date(2026, 1, 1))
+    assert run.status == ImportRun.SUCCEEDED
+    counts = {
+        (f.measure.name, f.area.code, f.period): f.value
+        for f in Figure.objects.filter(area__level="buurt").select_related("measure", "area")
+    }
+    buurt = Incident.objects.get(incident_id="1").area.code
+    assert counts[("incidenten:A72", buurt, "2016-01")] == 2
+    assert counts[("incidenten:A72", buurt, "2016-02")] == 0  # zero months are figures too
+    assert counts[("incidenten:A72", buurt, "2016-03")] == 1
+    assert counts[("incidenten:A72:opgehelderd", buurt, "2016-01")] == 1

@@ -1,0 +1,125 @@
+"""The indicator arithmetic: per 1,000, change, verdicts in both directions, missing data."""
+
+import pytest
+
+from openveiligheid.core.periods import Period
+from openveiligheid.indicators.aggregation import Observation
+from openveiligheid.indicators.engine import (
+    GEEN_DOEL,
+    GEEN_GEGEVENS,
+    GEHAALD,
+    NIET_GEHAALD,
+    FigureSet,
+    IndicatorDefinition,
+    evaluate,
+    series,
+)
+from openveiligheid.indicators.targets import parse_target
+
+
+def figures(entries):
+    return FigureSet({(m, a, Period(y)): Observation(float(v), s) for m, a, y, v, s in entries})
+
+
+INBRAAK = IndicatorDefinition(
+    id="woninginbraak-per-1000",
+    name="Woninginbraken per 1.000 inwoners",
+    measures=("misdrijven:1.1.1",),
+    per_1000="inwoners",
+    comparison_area="NL01",
+    targets={2022: parse_target("< 2"), 2023: parse_target("< 1.8")},
+)
+DATA = figures(
+    [
+        ("misdrijven:1.1.1", "GM0014", 2022, 460, "definitief"),
+        ("misdrijven:1.1.1", "GM0014", 2023, 430, "voorlopig"),
+        ("inwoners", "GM0014", 2022, 234_000, "definitief"),
+        ("misdrijven:1.1.1", "NL01", 2023, 22_706, "definitief"),
+        ("inwoners", "NL01", 2023, 17_811_291, "definitief"),
+    ]
+)
+
+
+def test_per_1000_with_the_latest_earlier_denominator_and_saying_so():
+    result = evaluate(INBRAAK, DATA, "GM0014", 2023)
+    assert result.value == pytest.approx(430 / 234_000 * 1000)
+    assert result.previous == pytest.approx(460 / 234_000 * 1000)
+    assert result.change_pct == pytest.approx((430 - 460) / 460 * 100)
+    assert "inwoners van 2022 gebruikt (geen cijfer voor 2023)" in result.notes
+    assert result.status == "voorlopig"
+    assert "voorlopig cijfer" in result.notes
+    assert result.comparison_value == pytest.approx(22_706 / 17_811_291 * 1000)
+    assert result.target == "< 1,8"
+    assert result.verdict == NIET_GEHAALD  # 1.838 is not < 1.8
+    assert result.trend == "beter"
+
+
+def test_verdict_uses_the_unrounded_value():
+    # 1.7996 would print as "1,8" with one decimal, yet it is below 1.8
+    data = figures([("x", "GM0014", 2023, 1.7996, "definitief")])
+    definition = IndicatorDefinition(id="x", name="x", reported="x", targets={2023: parse_target("< 1.8")})
+    result = evaluate(definition, data, "GM0014", 2023)
+    assert result.verdict == GEHAALD
+    assert result.value == 1.7996
+
+
+def test_higher_is_better_direction():
+    definition = IndicatorDefinition(
+        id="cyber", name="Meldingen cybercrime", reported="extern:cyber", better="hoger",
+        targets={2022: parse_target("> 40")},
+    )
+    data = figures([("extern:cyber", "GM0014", 2021, 31, "definitief"), ("extern:cyber", "GM0014", 2022, 22, "definitief")])
+    result = evaluate(definition, data, "GM0014", 2022)
+    assert result.verdict == NIET_GEHAALD
+    assert result.trend == "slechter"  # fewer reports, where more is better
+
+
+def test_sum_of_several_measures():
+    definition = IndicatorDefinition(id="hic", name="HIC", measures=("misdrijven:1.1.1", "misdrijven:1.4.6"))
+    data = figures([("misdrijven:1.1.1", "GM0014", 2022, 10, "definitief"), ("misdrijven:1.4.6", "GM0014", 2022, 5, "definitief")])
+    result = evaluate(definition, data, "GM0014", 2022)
+    assert result.value == 15
+    assert result.verdict == GEEN_DOEL
+
+
+def test_a_missing_part_of_a_sum_means_no_data_not_a_partial_sum():
+    definition = IndicatorDefinition(id="hic", name="HIC", measures=("misdrijven:1.1.1", "misdrijven:1.4.6"), targets={2022: parse_target("< 80")})
+    data = figures([("misdrijven:1.1.1", "GM0014", 2022, 10, "definitief")])
+    result = evaluate(definition, data, "GM0014", 2022)
+    assert result.value is None
+    assert result.verdict == GEEN_GEGEVENS
+    assert result.notes == ["geen cijfer voor misdrijven:1.4.6 in GM0014 in 2022"]
+
+
+def test_no_denominator_at_or_before_the_year():
+    data = figures([("misdrijven:1.1.1", "GM0014", 2022, 460, "definitief"), ("inwoners", "GM0014", 2023, 1, "definitief")])
+    result = evaluate(INBRAAK, data, "GM0014", 2022)
+    assert result.verdict == GEEN_GEGEVENS
+    assert result.notes == ["geen inwoners voor GM0014 in 2022 of een eerder jaar"]
+
+
+def test_denominator_of_another_division_is_not_used():
+    data = FigureSet(
+        {
+            ("misdrijven:1.1.1", "GM0014", Period(2023)): Observation(430, division=2024),
+            ("inwoners", "GM0014", Period(2017)): Observation(202_000, division=2017),
+        }
+    )
+    assert evaluate(INBRAAK, data, "GM0014", 2023).value is None
+
+
+def test_change_is_none_without_previous_year_or_with_zero():
+    data = figures([("x", "GM0014", 2021, 0, "definitief"), ("x", "GM0014", 2022, 3, "definitief")])
+    definition = IndicatorDefinition(id="x", name="x", reported="x")
+    assert evaluate(definition, data, "GM0014", 2022).change_pct is None
+    assert evaluate(definition, data, "GM0014", 2021).change_pct is None
+
+
+def test_series_lists_years_with_a_value():
+    assert [year for year, _ in series(INBRAAK, DATA, "GM0014")] == [2022, 2023]
+
+
+def test_json_keys_required_by_the_cli():
+    keys = evaluate(INBRAAK, DATA, "GM0014", 2023).as_dict().keys()
+    required = {"indicator", "name", "area", "period", "value", "previous", "change_pct", "target", "verdict", "comparison_value"}
+    assert required <= set(keys)
