@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The README's second command: set up everything and run all checks and tests.
+#   lint (ruff), migrations check, deploy check, the test suite on SQLite (browser tests
+#   included), then the suite again on PostgreSQL.
+# As root it installs what is missing with apt-get (chromium, postgresql). Otherwise it uses
+# what is there and says what it skips. OV_TEST_POSTGRES_URL=postgres://… uses your own server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONDONTWRITEBYTECODE=1
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== apt-get install ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "== not root: cannot install ${need_apt[*]}; those tests are skipped"
+  fi
+fi
+
+echo "== setup"
+bash scripts/setup.sh dev
+PY=.venv/bin/python
+
+echo "== ruff"
+.venv/bin/ruff check src tests scripts bench
+.venv/bin/ruff format --check src tests scripts bench
+
+echo "== migrations and deploy checks"
+OV_DEMO=true $PY manage.py makemigrations --check --dry-run
+OV_SECRET_KEY="check-$(date +%s%N)-not-a-real-key-but-long-enough-for-the-check" \
+  OV_SECURE_COOKIES=true OV_ALLOWED_HOSTS=veiligheid.example.nl \
+  $PY manage.py check --deploy --fail-level WARNING
+
+echo "== tests (SQLite)"
+$PY -m pytest -p no:cacheprovider "$@"
+
+echo "== tests (PostgreSQL)"
+bash scripts/with-postgres.sh $PY -m pytest -p no:cacheprovider -m "not browser" -q "$@"
