@@ -9,4 +9,4 @@ python3 -m venv .venv
 if [ "${1:-}" = "dev" ]; then
   .venv/bin/python -m pip install --quiet -r requirements-dev.txt
 fi
-.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+.venv/bin/python -m pip install --quiet --no-deps -e .

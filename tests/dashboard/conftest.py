@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from openveiligheid.accounts.roles import ensure_roles
 from openveiligheid.demo.loader import load_demo
 from openveiligheid.policy.models import Plan
 
@@ -35,14 +34,7 @@ def plan(demo_plan, db) -> Plan:
 
 
 @pytest.fixture
-def roles(db) -> None:
-    # On a fresh database the post_migrate handler of ``accounts`` runs before the permissions
-    # of the later apps exist, so the groups start empty; running it again fills them.
-    ensure_roles()
-
-
-@pytest.fixture
-def adviseur(django_user_model, roles):
+def adviseur(django_user_model):
     user = django_user_model.objects.create_user(
         "adviseur", password=PASSWORD, first_name="Anna", last_name="de Vries"
     )
@@ -51,7 +43,7 @@ def adviseur(django_user_model, roles):
 
 
 @pytest.fixture
-def nobody(django_user_model, roles):
+def nobody(django_user_model):
     """Logged in, but without any role."""
     return django_user_model.objects.create_user("zonderrol", password=PASSWORD)
 

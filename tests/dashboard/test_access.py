@@ -93,7 +93,7 @@ def test_wrong_password_shows_a_dutch_error(client: Client, adviseur) -> None:
     assert response.status_code == 200
     content = response.content.decode()
     assert 'role="alert"' in content
-    assert "Voer een correcte gebruikersnaam en wachtwoord in" in content
+    assert "Voer een juiste gebruikersnaam en wachtwoord in" in content
 
 
 def test_header_shows_user_and_a_post_logout_form(adviseur_client: Client) -> None:

@@ -105,3 +105,19 @@ def test_unknown_topics_only_is_refused(tmp_path):
     )
     with pytest.raises(InputError, match="geen bekende cijferkolom"):
         read_figures(path, today=TODAY)
+
+
+def test_rows_of_other_region_classifications_are_skipped_and_counted(tmp_path):
+    path = write(
+        tmp_path,
+        "83648.csv",
+        '"ID";"SoortMisdrijf";"RegioS";"Perioden";"TotaalGeregistreerdeMisdrijven_1"\n'
+        '0;"0.0.0   ";"NL01  ";"2023JJ00";802043\n'
+        '1;"0.0.0   ";"PV20  ";"2023JJ00";30000\n'
+        '2;"0.0.0   ";"CR01  ";"2023JJ00";10000\n'
+        '3;"0.0.0   ";"GM0014";"2023JJ00";14990\n',
+    )
+    figures = read_figures(path, today=TODAY)
+    assert figures.dataset == "cbs-83648NED"
+    assert [r.area for r in figures.rows] == ["NL01", "GM0014"]
+    assert figures.other_regions == 2

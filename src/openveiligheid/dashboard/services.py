@@ -57,7 +57,7 @@ def parse_year(raw: str | None) -> YearFilter:
     if not text:
         return YearFilter()
     shown = text if len(text) <= 20 else text[:20] + "…"
-    if re.fullmatch(r"\d{1,4}", text):
+    if re.fullmatch(r"[0-9]{1,4}", text):
         year = int(text)
         if YEAR_MIN <= year <= YEAR_MAX:
             return YearFilter(year)
@@ -287,7 +287,7 @@ class IndicatorDetail:
 
 def indicator_detail(plan: Plan, indicator: Indicator, year: int | None = None) -> IndicatorDetail:
     results = indicator_series(plan, indicator)
-    codes = {plan.gemeente_code} | ({indicator.comparison_area} if indicator.comparison_area else set())
+    codes = {plan.gemeente_code, indicator.comparison_area} - {""}
     names = area_names(codes)
     with_value = [int(r.period) for r in results if r.value is not None]
     wijk_year = year or (with_value[-1] if with_value else None)

@@ -44,8 +44,8 @@ def import_incidents(
         rows = parser.parse(read_csv_text(path, data), today=today)
         codes = sorted({row.code for row in rows})
         run.dataset, run.format = "politie-incidenten:" + "+".join(codes), parser.FORMAT
-        skip_if_imported(run)
         run.division = resolve_division(division, path.name)
+        skip_if_imported(run)
         buurten = list(Area.objects.filter(division=run.division, level=BUURT).exclude(boundary=""))
         if not buurten:
             raise InputError(

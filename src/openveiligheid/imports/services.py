@@ -9,6 +9,7 @@ measures and periods it contains.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -34,16 +35,20 @@ def start_run(kind: str, path: Path, data: bytes, user=None) -> ImportRun:
         file_name=path.name,
         sha256=sha256_of(data),
         user=user if user is not None and user.is_authenticated else None,
-        user_name=getattr(user, "username", "") or "",
+        user_name=getattr(user, "username", "") or f"cli:{getpass.getuser()}",
         status=ImportRun.RUNNING,
     )
 
 
 def previous_run(run: ImportRun) -> ImportRun | None:
-    """The earlier successful run of the same dataset with the same file content, if any."""
+    """The earlier successful run of the same file content, dataset and division, if any."""
     return (
         ImportRun.objects.filter(
-            dataset=run.dataset, sha256=run.sha256, kind=run.kind, status=ImportRun.SUCCEEDED
+            dataset=run.dataset,
+            sha256=run.sha256,
+            kind=run.kind,
+            division=run.division,
+            status=ImportRun.SUCCEEDED,
         )
         .exclude(pk=run.pk)
         .order_by("-started_at")
@@ -72,16 +77,21 @@ def execute(run: ImportRun, work: Callable[[ImportRun], str]) -> ImportRun:
     except AlreadyImported as skip:
         return finish(run, ImportRun.SKIPPED, str(skip))
     except InputError as exc:
-        run.read = run.created = run.updated = run.deleted = run.derived = 0
+        _reset_counts(run)
         run.rejected = len(exc.problems)
-        finish(
-            run,
-            ImportRun.FAILED,
-            "Niets ingelezen: het bestand bevat fouten.",
-            [p.as_dict() for p in exc.problems],
-        )
+        message = "Niets ingelezen: het bestand bevat fouten."
+        finish(run, ImportRun.FAILED, message, [p.as_dict() for p in exc.problems])
+        raise
+    except Exception as exc:
+        _reset_counts(run)
+        message = f"Niets ingelezen: onverwachte fout ({type(exc).__name__}). Meld dit aan beheer."
+        finish(run, ImportRun.FAILED, message)
         raise
     return finish(run, ImportRun.SUCCEEDED, message)
+
+
+def _reset_counts(run: ImportRun) -> None:
+    run.read = run.created = run.updated = run.deleted = run.derived = 0
 
 
 class AlreadyImported(Exception):
@@ -125,8 +135,8 @@ def import_figures(
         fixed = _fixed_period(period, path.name)
         figure_file = read_figures(path, data, dataset=dataset, today=today, period=fixed)
         run.dataset, run.format = figure_file.dataset, figure_file.format
-        skip_if_imported(run)
         run.division = resolve_division(division, path.name)
+        skip_if_imported(run)
         store_figures(figure_file, run)
         return summary(run, figure_file)
 
@@ -153,6 +163,11 @@ def summary(run: ImportRun, figure_file: FigureFile | None = None) -> str:
     text = f"Ingelezen als {run.dataset} in indeling {run.division}: " + ", ".join(parts) + "."
     if figure_file and figure_file.missing_values:
         text += f" {figure_file.missing_values} lege waarden ('.') overgeslagen."
+    if figure_file and figure_file.other_regions:
+        text += (
+            f" {figure_file.other_regions} regels van andere regio-indelingen "
+            "(provincie, COROP, …) overgeslagen."
+        )
     if figure_file and figure_file.ignored_columns:
         text += f" Niet ingelezen kolommen: {', '.join(figure_file.ignored_columns)}."
     return text

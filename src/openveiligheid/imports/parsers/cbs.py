@@ -23,6 +23,9 @@ FORMAT = "cbs"
 AREA_DIMENSIONS = ("WijkenEnBuurten", "RegioS", "Gemeenten", "Regio")
 PERIOD_DIMENSION = "Perioden"
 TOPIC = re.compile(r"^(?P<key>.+)_(?P<number>\d+)$")
+# Region codes of other classifications in RegioS (provincie, landsdeel, COROP, politie-eenheid,
+# veiligheidsregio, GGD, jeugdzorg, arbeidsmarkt …): rows with them are skipped and counted.
+OTHER_REGION = re.compile(r"^(PV|LD|CR|RE|VR|GG|JZ|AM|RB|ZO|BE|PP|WR|CP|LG)\d{2,4}$")
 # Codes CBS uses for "all categories" of a dimension: dropped from the measure name.
 TOTAL_CODE = re.compile(r"^T00\d+$")
 
@@ -121,6 +124,7 @@ def parse(
         reader.rows,
         area_field=area_dim,
         missing_values=reader.missing,
+        other_regions=reader.other_regions,
         ignored_columns=[c for c in header if TOPIC.match(c) and c not in topics],
     )
 
@@ -131,9 +135,13 @@ class _TableReader:
         self.problems, self.today, self.fixed_period = problems, today, fixed_period
         self.rows: list[FigureRow] = []
         self.missing = 0
+        self.other_regions = 0
         self.seen: dict[tuple[str, str, str], int] = {}
 
     def read(self, line: int, record: dict[str, str]) -> None:
+        if OTHER_REGION.match(record[self.area_dim].strip().upper()):
+            self.other_regions += 1
+            return
         keys = _keys(record, line, self.area_dim, self.problems, self.today, self.fixed_period)
         if keys is None:
             return

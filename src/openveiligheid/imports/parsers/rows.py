@@ -32,6 +32,7 @@ class FigureFile:
     rows: list[FigureRow]
     area_field: str = "area"
     missing_values: int = 0
+    other_regions: int = 0
     ignored_columns: list[str] = field(default_factory=list)
 
     @property

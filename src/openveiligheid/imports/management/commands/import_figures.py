@@ -25,6 +25,9 @@ class Command(ImportCommand):
         for path in options["files"]:
             self.report(
                 lambda p=path: import_figures(
-                    p, division=options["indeling"], dataset=options["dataset"]
+                    p,
+                    division=options["indeling"],
+                    dataset=options["dataset"],
+                    period=options["periode"],
                 )
             )
