@@ -45,9 +45,18 @@ def main() -> None:
     timed("migrate (empty database)", lambda: call_command("migrate", verbosity=0))
     rows = timed("parse national area list (18,313 rows)", lambda: read_area_list(AREA_LIST))
     print(f"{'':<58} {len(rows)} areas")
-    timed("import national area list 2024 (parse + store)", lambda: import_area_list(AREA_LIST, division=2024))
-    timed("same file again (skipped: already imported)", lambda: import_area_list(AREA_LIST, division=2024))
-    timed("rest of the demo (boundaries, 15,947 incidents, figures, plan)", lambda: load_demo(lambda m: None))
+    timed(
+        "import national area list 2024 (parse + store)",
+        lambda: import_area_list(AREA_LIST, division=2024),
+    )
+    timed(
+        "same file again (skipped: already imported)",
+        lambda: import_area_list(AREA_LIST, division=2024),
+    )
+    timed(
+        "rest of the demo (boundaries, 15,947 incidents, figures, plan)",
+        lambda: load_demo(lambda m: None),
+    )
     plan = active_plan()
     timed("evaluate the demo plan (12 indicators, from the database)", lambda: evaluate_plan(plan))
 

@@ -20,7 +20,11 @@ def test_production_refuses_the_demo_secret_key():
     env["PYTHONPATH"] = str(ROOT / "src")
     env["DJANGO_SETTINGS_MODULE"] = "openveiligheid.settings"
     done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-c", "import django; django.setup()"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode != 0
     assert "OV_SECRET_KEY ontbreekt" in done.stderr

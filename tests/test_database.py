@@ -3,6 +3,7 @@
 import os
 
 import pytest
+
 from django.db import connection
 
 from openveiligheid.areas.models import Area

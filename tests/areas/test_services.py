@@ -15,7 +15,10 @@ def test_area_list_builds_the_tree_for_one_division(data_dir):
     assert run.created == Area.objects.count() == 34
     buurt = Area.objects.get(code="BU00140102", division=2024)
     assert (buurt.level, buurt.parent.code, buurt.parent.parent.code, buurt.gemeente_code) == (
-        "buurt", "WK001401", "GM0014", "GM0014",
+        "buurt",
+        "WK001401",
+        "GM0014",
+        "GM0014",
     )
     assert buurt.parent.parent.parent.code == "NL01"  # NL00 in the file
     assert Area.objects.get(code="BU0363AB01").parent.code == "WK0363AB"
@@ -46,10 +49,15 @@ def test_boundaries_without_a_division_are_refused(data_dir):
 
 
 def test_area_list_with_an_orphan_is_refused_and_stores_nothing(tmp_path):
-    path = write(tmp_path, "g.csv", '"Key","Title"\n"GM0014    ","Groningen"\n"BU00149999","Nergens"\n')
+    path = write(
+        tmp_path, "g.csv", '"Key","Title"\n"GM0014    ","Groningen"\n"BU00149999","Nergens"\n'
+    )
     with pytest.raises(InputError) as exc:
         import_area_list(path, division=2024)
-    assert str(exc.value.problems[0]) == "g.csv, regel 3, veld 'Key': BU00149999 ligt in WK001499, dat niet in de lijst staat"
+    assert (
+        str(exc.value.problems[0])
+        == "g.csv, regel 3, veld 'Key': BU00149999 ligt in WK001499, dat niet in de lijst staat"
+    )
     assert not Area.objects.exists()
     run = ImportRun.objects.get()
     assert run.status == ImportRun.FAILED

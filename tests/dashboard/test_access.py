@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from django.template import loader
 from django.test import Client
 from django.urls import reverse
 
@@ -118,3 +119,10 @@ def test_logout_needs_post_with_csrf(adviseur) -> None:
     assert response.status_code == 302
     assert response.url == reverse("login")
     assert client.get("/").status_code == 302  # logged out
+
+
+def test_error_pages_render_without_a_request() -> None:
+    """Django renders 500.html with an empty context; it must not need the request."""
+    content = loader.get_template("500.html").render()
+    assert "Er ging iets mis" in content
+    assert "Uitloggen" not in content

@@ -32,8 +32,11 @@ def test_counts_include_zero_months_and_cleared_incidents(tmp_path, buurten):
         "2,A72,Diefstal Fiets,2016-01-31T10:00:00,N,6.5665,53.2195",
         "3,A72,Diefstal Fiets,2016-03-31T23:00:00,N,6.5665,53.2195",
     ]
-    run = import_incidents(write(tmp_path, "inc.csv", header + "\n".join(rows) + "\n"), division=2017,
-                           today=dt.date(2026, 1, 1))
+    run = import_incidents(
+        write(tmp_path, "inc.csv", header + "\n".join(rows) + "\n"),
+        division=2017,
+        today=dt.date(2026, 1, 1),
+    )
     assert run.status == ImportRun.SUCCEEDED
     counts = {
         (f.measure.name, f.area.code, f.period): f.value

@@ -50,7 +50,10 @@ def test_twelve_months_make_a_year_eleven_do_not():
 
 
 def test_provisional_parts_make_a_provisional_sum():
-    observed = {("x", "GM0014", m): obs(1, "voorlopig" if m.month == 12 else "definitief") for m in months_of(2022)}
+    observed = {
+        ("x", "GM0014", m): obs(1, "voorlopig" if m.month == 12 else "definitief")
+        for m in months_of(2022)
+    }
     assert derive(observed, lambda parent: [])[("x", "GM0014", Period(2022))].status == "voorlopig"
 
 

@@ -49,7 +49,7 @@ def test_per_1000_with_the_latest_earlier_denominator_and_saying_so():
     assert result.status == "voorlopig"
     assert "voorlopig cijfer" in result.notes
     assert result.comparison_value == pytest.approx(22_706 / 17_811_291 * 1000)
-    assert result.target == "< 1,8"
+    assert result.target == "< 1.8"
     assert result.verdict == NIET_GEHAALD  # 1.838 is not < 1.8
     assert result.trend == "beter"
 
@@ -57,7 +57,9 @@ def test_per_1000_with_the_latest_earlier_denominator_and_saying_so():
 def test_verdict_uses_the_unrounded_value():
     # 1.7996 would print as "1,8" with one decimal, yet it is below 1.8
     data = figures([("x", "GM0014", 2023, 1.7996, "definitief")])
-    definition = IndicatorDefinition(id="x", name="x", reported="x", targets={2023: parse_target("< 1.8")})
+    definition = IndicatorDefinition(
+        id="x", name="x", reported="x", targets={2023: parse_target("< 1.8")}
+    )
     result = evaluate(definition, data, "GM0014", 2023)
     assert result.verdict == GEHAALD
     assert result.value == 1.7996
@@ -65,25 +67,45 @@ def test_verdict_uses_the_unrounded_value():
 
 def test_higher_is_better_direction():
     definition = IndicatorDefinition(
-        id="cyber", name="Meldingen cybercrime", reported="extern:cyber", better="hoger",
+        id="cyber",
+        name="Meldingen cybercrime",
+        reported="extern:cyber",
+        better="hoger",
         targets={2022: parse_target("> 40")},
     )
-    data = figures([("extern:cyber", "GM0014", 2021, 31, "definitief"), ("extern:cyber", "GM0014", 2022, 22, "definitief")])
+    data = figures(
+        [
+            ("extern:cyber", "GM0014", 2021, 31, "definitief"),
+            ("extern:cyber", "GM0014", 2022, 22, "definitief"),
+        ]
+    )
     result = evaluate(definition, data, "GM0014", 2022)
     assert result.verdict == NIET_GEHAALD
     assert result.trend == "slechter"  # fewer reports, where more is better
 
 
 def test_sum_of_several_measures():
-    definition = IndicatorDefinition(id="hic", name="HIC", measures=("misdrijven:1.1.1", "misdrijven:1.4.6"))
-    data = figures([("misdrijven:1.1.1", "GM0014", 2022, 10, "definitief"), ("misdrijven:1.4.6", "GM0014", 2022, 5, "definitief")])
+    definition = IndicatorDefinition(
+        id="hic", name="HIC", measures=("misdrijven:1.1.1", "misdrijven:1.4.6")
+    )
+    data = figures(
+        [
+            ("misdrijven:1.1.1", "GM0014", 2022, 10, "definitief"),
+            ("misdrijven:1.4.6", "GM0014", 2022, 5, "definitief"),
+        ]
+    )
     result = evaluate(definition, data, "GM0014", 2022)
     assert result.value == 15
     assert result.verdict == GEEN_DOEL
 
 
 def test_a_missing_part_of_a_sum_means_no_data_not_a_partial_sum():
-    definition = IndicatorDefinition(id="hic", name="HIC", measures=("misdrijven:1.1.1", "misdrijven:1.4.6"), targets={2022: parse_target("< 80")})
+    definition = IndicatorDefinition(
+        id="hic",
+        name="HIC",
+        measures=("misdrijven:1.1.1", "misdrijven:1.4.6"),
+        targets={2022: parse_target("< 80")},
+    )
     data = figures([("misdrijven:1.1.1", "GM0014", 2022, 10, "definitief")])
     result = evaluate(definition, data, "GM0014", 2022)
     assert result.value is None
@@ -92,7 +114,12 @@ def test_a_missing_part_of_a_sum_means_no_data_not_a_partial_sum():
 
 
 def test_no_denominator_at_or_before_the_year():
-    data = figures([("misdrijven:1.1.1", "GM0014", 2022, 460, "definitief"), ("inwoners", "GM0014", 2023, 1, "definitief")])
+    data = figures(
+        [
+            ("misdrijven:1.1.1", "GM0014", 2022, 460, "definitief"),
+            ("inwoners", "GM0014", 2023, 1, "definitief"),
+        ]
+    )
     result = evaluate(INBRAAK, data, "GM0014", 2022)
     assert result.verdict == GEEN_GEGEVENS
     assert result.notes == ["geen inwoners voor GM0014 in 2022 of een eerder jaar"]
@@ -121,5 +148,16 @@ def test_series_lists_years_with_a_value():
 
 def test_json_keys_required_by_the_cli():
     keys = evaluate(INBRAAK, DATA, "GM0014", 2023).as_dict().keys()
-    required = {"indicator", "name", "area", "period", "value", "previous", "change_pct", "target", "verdict", "comparison_value"}
+    required = {
+        "indicator",
+        "name",
+        "area",
+        "period",
+        "value",
+        "previous",
+        "change_pct",
+        "target",
+        "verdict",
+        "comparison_value",
+    }
     assert required <= set(keys)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -54,10 +55,24 @@ def run(*args) -> str:
 
 
 def test_json_output_has_the_documented_keys_and_values(plan, data_dir):
-    output = run("--plan", str(plan), "--figures", str(data_dir / "cbs_83651NED_groningen.csv"), "--year", "2021", "--format", "json")
+    output = run(
+        "--plan",
+        str(plan),
+        "--figures",
+        str(data_dir / "cbs_83651NED_groningen.csv"),
+        "--year",
+        "2021",
+        "--format",
+        "json",
+    )
     results = {r["indicator"]: r for r in json.loads(output)}
     fiets = results["fiets"]
-    assert (fiets["area"], fiets["period"], fiets["value"], fiets["previous"]) == ("GM0014", "2021", 1825.0, 1465.0)
+    assert (fiets["area"], fiets["period"], fiets["value"], fiets["previous"]) == (
+        "GM0014",
+        "2021",
+        1825.0,
+        1465.0,
+    )
     assert fiets["change_pct"] == pytest.approx((1825 - 1465) / 1465 * 100)
     assert (fiets["target"], fiets["verdict"]) == ("< 1800", "niet gehaald")
     assert results["winkel-per-1000"]["verdict"] == "gehaald"  # 2.9 < 3
@@ -66,16 +81,26 @@ def test_json_output_has_the_documented_keys_and_values(plan, data_dir):
 
 def test_per_1000_and_comparison_from_several_files(plan, data_dir, tmp_path):
     population = write(
-        tmp_path, "inwoners.csv",
+        tmp_path,
+        "inwoners.csv",
         "measure;area;period;value\ninwoners;GM0014;2022;234.000\ninwoners;NL01;2023;17.811.291\n",
     )
     output = run(
-        "--plan", str(plan), "--figures", str(data_dir / "politie_47018NED_groningen_2023.csv"),
-        "--figures", str(population), "--year", "2023", "--format", "json",
+        "--plan",
+        str(plan),
+        "--figures",
+        str(data_dir / "politie_47018NED_groningen_2023.csv"),
+        "--figures",
+        str(population),
+        "--year",
+        "2023",
+        "--format",
+        "json",
     )
     result = next(r for r in json.loads(output) if r["indicator"] == "misdrijven-per-1000")
     buurt_total = sum(
-        float(line.split(";")[-1]) for line in (data_dir / "politie_47018NED_groningen_2023.csv").read_text().splitlines()[1:]
+        float(line.split(";")[-1])
+        for line in (data_dir / "politie_47018NED_groningen_2023.csv").read_text().splitlines()[1:]
     )
     assert result["value"] == pytest.approx(buurt_total / 234_000 * 1000)  # summed from buurten
     assert "inwoners van 2022 gebruikt (geen cijfer voor 2023)" in result["notes"]
@@ -84,9 +109,20 @@ def test_per_1000_and_comparison_from_several_files(plan, data_dir, tmp_path):
 
 
 def test_csv_table_and_markdown(plan, data_dir):
-    args = ["--plan", str(plan), "--figures", str(data_dir / "cbs_83651NED_groningen.csv"), "--year", "2020"]
+    args = [
+        "--plan",
+        str(plan),
+        "--figures",
+        str(data_dir / "cbs_83651NED_groningen.csv"),
+        "--year",
+        "2020",
+    ]
     rows = list(csv.DictReader(io.StringIO(run(*args, "--format", "csv"))))
-    assert rows[0]["indicator"] == "fiets" and rows[0]["value"] == "1465.0" and rows[0]["verdict"] == "gehaald"
+    assert (
+        rows[0]["indicator"] == "fiets"
+        and rows[0]["value"] == "1465.0"
+        and rows[0]["verdict"] == "gehaald"
+    )
     table = run(*args)
     assert "Fietsdiefstallen" in table and "1.465" in table and "-17,5%" in table
     markdown = run(*args, "--format", "markdown")
@@ -102,20 +138,52 @@ def test_bad_input_is_a_dutch_error(plan, tmp_path):
 
 
 def test_the_installed_command_needs_no_database(plan, data_dir, tmp_path):
-    env = {**os.environ, "OV_DATA_DIR": str(tmp_path / "var"), "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    env = {
+        **os.environ,
+        "OV_DATA_DIR": str(tmp_path / "var"),
+        "PYTHONPATH": str(Path(__file__).parents[2] / "src"),
+    }
     env.pop("OV_DEMO", None)
     done = subprocess.run(
-        [sys.executable, "-m", "openveiligheid.cli", "evaluate", "--plan", str(plan),
-         "--figures", str(data_dir / "cbs_83651NED_groningen.csv"), "--year", "2021", "--format", "json"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "openveiligheid.cli",
+            "evaluate",
+            "--plan",
+            str(plan),
+            "--figures",
+            str(data_dir / "cbs_83651NED_groningen.csv"),
+            "--year",
+            "2021",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 3
     assert not (tmp_path / "var").exists()  # no database file was created
     failed = subprocess.run(
-        [sys.executable, "-m", "openveiligheid.cli", "evaluate", "--plan", str(plan),
-         "--figures", str(plan), "--year", "2021"],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "openveiligheid.cli",
+            "evaluate",
+            "--plan",
+            str(plan),
+            "--figures",
+            str(plan),
+            "--year",
+            "2021",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert failed.returncode == 1
     assert "onbekend formaat" in failed.stderr

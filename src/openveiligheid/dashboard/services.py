@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from openveiligheid.areas.models import Area
+from openveiligheid.figures.services import measure_labels
 from openveiligheid.imports.parsers.rows import VOORLOPIG
 from openveiligheid.indicators.engine import (
     GEEN_DOEL,
@@ -21,7 +22,7 @@ from openveiligheid.indicators.engine import (
     VERDICTS,
     IndicatorResult,
 )
-from openveiligheid.indicators.formatting import format_change, format_number
+from openveiligheid.indicators.formatting import format_change, format_number, format_threshold
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import (
     evaluate_plan,
@@ -95,15 +96,6 @@ LOWER_IS_BETTER = "lager is beter"
 
 def better_words(better: str) -> str:
     return BETTER_WORDS.get(better, LOWER_IS_BETTER)
-
-
-def format_threshold(threshold: float) -> str:
-    """A target's threshold as written in the plan, with a Dutch thousands separator."""
-    decimals = 0
-    text = f"{threshold:.6f}".rstrip("0")
-    if "." in text:
-        decimals = len(text.split(".", 1)[1])
-    return format_number(threshold, decimals)
 
 
 def format_target(target: str | None) -> str | None:
@@ -252,7 +244,7 @@ class Definition:
     """How the indicator is computed, for the page to say in words."""
 
     reported: str | None
-    measures: list[str]
+    measures: list[tuple[str, str]]  # (name, readable label or "")
     per_1000: str | None
     better: str
     unit: str
@@ -287,6 +279,7 @@ class IndicatorDetail:
 
 def indicator_detail(plan: Plan, indicator: Indicator, year: int | None = None) -> IndicatorDetail:
     results = indicator_series(plan, indicator)
+    labels = measure_labels([*indicator.measures, indicator.reported])
     codes = {plan.gemeente_code, indicator.comparison_area} - {""}
     names = area_names(codes)
     with_value = [int(r.period) for r in results if r.value is not None]
@@ -311,7 +304,7 @@ def indicator_detail(plan: Plan, indicator: Indicator, year: int | None = None) 
         gemeente=names.get(plan.gemeente_code, plan.gemeente_code),
         definition=Definition(
             reported=indicator.reported or None,
-            measures=list(indicator.measures),
+            measures=[(m, labels.get(m, "")) for m in indicator.measures],
             per_1000=indicator.per_1000 or None,
             better=better_words(indicator.better),
             unit=indicator.unit,

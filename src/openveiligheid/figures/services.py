@@ -9,6 +9,7 @@ from openveiligheid.areas.services import children_index
 from openveiligheid.core.areacodes import NETHERLANDS, gemeente_of
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.periods import Period
+from openveiligheid.figures.catalogue import label_for
 from openveiligheid.figures.models import Figure, Measure
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers.rows import FigureFile
@@ -79,7 +80,8 @@ def _area_ids(figure_file: FigureFile, division: int) -> dict[str, int]:
 def _measure_ids(names: set[str]) -> dict[str, int]:
     existing = dict(Measure.objects.filter(name__in=names).values_list("name", "pk"))
     missing = [
-        Measure(name=name, additive=is_additive(name)) for name in sorted(names - set(existing))
+        Measure(name=name, additive=is_additive(name), label=label_for(name))
+        for name in sorted(names - set(existing))
     ]
     for measure in Measure.objects.bulk_create(missing):
         existing[measure.name] = measure.pk
@@ -205,6 +207,11 @@ def figure_set(
             continue
         data[(measure, code, _period(period))] = Observation(value, status, derived, area_division)
     return FigureSet(data)
+
+
+def measure_labels(names: Iterable[str]) -> dict[str, str]:
+    """Name -> label of the measures known in the database (empty where there is none)."""
+    return dict(Measure.objects.filter(name__in=set(names)).values_list("name", "label"))
 
 
 __all__ = ["store_figures", "refresh_derived", "figure_set", "NETHERLANDS"]

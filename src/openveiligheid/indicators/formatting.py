@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openveiligheid.indicators.targets import TargetError, parse_target, plain_number
+
 
 def format_number(value: float | None, decimals: int = 1, empty: str = "–") -> str:
     if value is None:
@@ -15,3 +17,21 @@ def format_change(change_pct: float | None, empty: str = "–") -> str:
         return empty
     sign = "+" if change_pct > 0 else ""
     return f"{sign}{format_number(change_pct, 1)}%"
+
+
+def format_threshold(threshold: float) -> str:
+    """A target's threshold as written in the plan, with Dutch separators: ``15.500``, ``1,8``."""
+    digits = plain_number(threshold)
+    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+    return format_number(threshold, decimals)
+
+
+def format_target(target: str | None, empty: str = "–") -> str:
+    """The engine's canonical target (``"< 15500"``) for display: ``"< 15.500"``."""
+    if not target:
+        return empty
+    try:
+        parsed = parse_target(target)
+    except TargetError:
+        return target
+    return f"{parsed.operator} {format_threshold(parsed.threshold)}"

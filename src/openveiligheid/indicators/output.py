@@ -7,7 +7,7 @@ import io
 import json
 
 from openveiligheid.indicators.engine import IndicatorResult
-from openveiligheid.indicators.formatting import format_change, format_number
+from openveiligheid.indicators.formatting import format_change, format_number, format_target
 
 FORMATS = ("table", "csv", "json", "markdown")
 CSV_FIELDS = (
@@ -61,7 +61,7 @@ def _cells(result: IndicatorResult) -> list[str]:
         format_number(result.value, result.decimals),
         format_number(result.previous, result.decimals),
         format_change(result.change_pct),
-        result.target or "–",
+        format_target(result.target),
         result.verdict,
         comparison or "–",
     ]

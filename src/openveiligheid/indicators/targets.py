@@ -24,8 +24,13 @@ class Target:
         return OPERATORS[self.operator](value, self.threshold)
 
     def __str__(self) -> str:
-        number = f"{self.threshold:g}".replace(".", ",")
-        return f"{self.operator} {number}"
+        """Canonical text as in the plan file, e.g. ``"< 1.8"``; see ``formatting`` for display."""
+        return f"{self.operator} {plain_number(self.threshold)}"
+
+
+def plain_number(value: float) -> str:
+    """``1.8``, ``15500``: a decimal point, no exponent, no trailing zeros."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def parse_target(text: object) -> Target:
