@@ -67,7 +67,10 @@ def test_bicycle_registrations_series_and_wijken(adviseur_client: Client, plan: 
 
 def test_definition_in_words(adviseur_client: Client, plan: Plan) -> None:
     text = page_text(get(adviseur_client, "/indicator/misdrijven-per-1000/"))
-    assert "Het aantal misdrijven:0.0.0 (Geregistreerde misdrijven: Totaal misdrijven), gedeeld door inwoners en vermenigvuldigd met 1.000" in text
+    assert (
+        "Het aantal misdrijven:0.0.0 (Geregistreerde misdrijven: Totaal misdrijven), gedeeld door inwoners en vermenigvuldigd met 1.000"
+        in text
+    )
     assert "per 1.000 inwoners" in text
     assert "Lager is beter" in text
     assert "Nederland (NL01)" in text
