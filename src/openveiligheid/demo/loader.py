@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -22,47 +23,25 @@ DEMO_USER = "demo"
 DEMO_ROLE = "beleidsadviseur"
 
 
+#: The demo's imports in order: (label, import function, file in ``DATA``, division).
+DEMO_IMPORTS: list[tuple[str, Callable[..., ImportRun], str, int]] = [
+    ("gebieden 2024", import_area_list, "gebieden_2024_47018NED.csv", 2024),
+    ("wijkgrenzen 2017", import_boundaries, "wijken_2017_groningen.geojson", 2017),
+    ("buurtgrenzen 2017", import_boundaries, "buurten_2017_groningen.geojson", 2017),
+    ("inwoners 2017", import_figures, "inwoners_2017_groningen.csv", 2017),
+    ("fietsdiefstallen", import_incidents, "fietsdiefstallen_groningen_2013_2017.csv", 2017),
+    ("misdrijven 2023", import_figures, "misdrijven_buurt_2023_groningen.csv", 2024),
+    ("inwoners 2024", import_figures, "inwoners_buurt_2024_groningen.csv", 2024),
+    ("diefstallen 2018-2021", import_figures, "diefstallen_83651NED_selectie.csv", 2024),
+    ("landelijke cijfers", import_figures, "landelijk_2012_2023.csv", 2024),
+]
+
+
 def demo_steps() -> list[tuple[str, Callable[[], ImportRun]]]:
     """Every import of the demo, in order. Each is idempotent: a second run skips."""
     return [
-        (
-            "gebieden 2024",
-            lambda: import_area_list(DATA / "gebieden_2024_47018NED.csv", division=2024),
-        ),
-        (
-            "wijkgrenzen 2017",
-            lambda: import_boundaries(DATA / "wijken_2017_groningen.geojson", division=2017),
-        ),
-        (
-            "buurtgrenzen 2017",
-            lambda: import_boundaries(DATA / "buurten_2017_groningen.geojson", division=2017),
-        ),
-        (
-            "inwoners 2017",
-            lambda: import_figures(DATA / "inwoners_2017_groningen.csv", division=2017),
-        ),
-        (
-            "fietsdiefstallen",
-            lambda: import_incidents(
-                DATA / "fietsdiefstallen_groningen_2013_2017.csv", division=2017
-            ),
-        ),
-        (
-            "misdrijven 2023",
-            lambda: import_figures(DATA / "misdrijven_buurt_2023_groningen.csv", division=2024),
-        ),
-        (
-            "inwoners 2024",
-            lambda: import_figures(DATA / "inwoners_buurt_2024_groningen.csv", division=2024),
-        ),
-        (
-            "diefstallen 2018-2021",
-            lambda: import_figures(DATA / "diefstallen_83651NED_selectie.csv", division=2024),
-        ),
-        (
-            "landelijke cijfers",
-            lambda: import_figures(DATA / "landelijk_2012_2023.csv", division=2024),
-        ),
+        (label, functools.partial(function, DATA / file, division=division))
+        for label, function, file, division in DEMO_IMPORTS
     ]
 
 

@@ -1,0 +1,48 @@
+"""OWASP basics on the pages: CSRF on log-in, hostile input in URLs, the admin for staff only."""
+
+from __future__ import annotations
+
+import pytest
+
+from django.test import Client
+
+from openveiligheid.figures.models import Figure
+from tests.dashboard.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_without_csrf_token_is_refused(adviseur) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/inloggen/", {"username": "adviseur", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?jaar=2021%27%20OR%201%3D1--",
+        "/?jaar=2021;DROP%20TABLE%20figures_figure",
+        "/indicator/fietsdiefstal%27%20OR%20%271%27=%271/",
+        "/indicator/fietsdiefstal/?jaar=%3Cscript%3Ealert(1)%3C/script%3E",
+    ],
+)
+def test_hostile_input_in_urls_is_harmless(adviseur_client: Client, plan, url: str) -> None:
+    before = Figure.objects.count()
+    response = adviseur_client.get(url)
+    assert response.status_code in (200, 404)
+    assert b"<script>alert(1)</script>" not in response.content
+    assert Figure.objects.count() == before
+
+
+def test_admin_is_for_staff_only(adviseur_client: Client) -> None:
+    response = adviseur_client.get("/beheer/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/beheer/login/")
+
+
+def test_security_headers(adviseur_client: Client) -> None:
+    response = adviseur_client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
