@@ -8,7 +8,6 @@ from pathlib import Path
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import (
     BUURT,
-    GEMEENTE,
     LAND,
     LEVELS,
     NETHERLANDS,
@@ -216,12 +215,3 @@ def children_index(division: int) -> dict[str, list[str]]:
     for code, parent in rows:
         index.setdefault(parent, []).append(code)
     return index
-
-
-__all__ = [
-    "GEMEENTE",
-    "import_area_list",
-    "import_boundaries",
-    "resolve_division",
-    "children_index",
-]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import children_index
-from openveiligheid.core.areacodes import NETHERLANDS, gemeente_of
+from openveiligheid.core.areacodes import gemeente_of
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.periods import Period
 from openveiligheid.figures.catalogue import label_for
@@ -212,6 +212,3 @@ def figure_set(
 def measure_labels(names: Iterable[str]) -> dict[str, str]:
     """Name -> label of the measures known in the database (empty where there is none)."""
     return dict(Measure.objects.filter(name__in=set(names)).values_list("name", "label"))
-
-
-__all__ = ["store_figures", "refresh_derived", "figure_set", "NETHERLANDS"]

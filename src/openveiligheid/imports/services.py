@@ -171,9 +171,3 @@ def summary(run: ImportRun, figure_file: FigureFile | None = None) -> str:
     if figure_file and figure_file.ignored_columns:
         text += f" Niet ingelezen kolommen: {', '.join(figure_file.ignored_columns)}."
     return text
-
-
-def problem(
-    file: str, message: str, line: int | None = None, field: str | None = None
-) -> InputError:
-    return InputError([InputProblem(file, message, line, field)])

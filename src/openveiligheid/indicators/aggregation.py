@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from openveiligheid.core.areacodes import BUURT, LAND, WIJK, level_of
+from openveiligheid.core.areacodes import BUURT, WIJK, level_of
 from openveiligheid.core.periods import Period, months_of
 from openveiligheid.imports.parsers.rows import DEFINITIEF, VOORLOPIG
 
@@ -98,6 +98,3 @@ def children_from_codes(codes: Iterable[str]) -> Callable[[str], list[str]]:
         if level in (BUURT, WIJK):
             tree[_parent(code)].add(code)
     return lambda parent: sorted(tree.get(parent, ()))
-
-
-__all__ = ["Observation", "derive", "children_from_codes", "is_additive", "LAND"]
