@@ -11,7 +11,8 @@ if [ -z "$bin" ]; then
   exit 0
 fi
 run_as=()
-if [ "$(id -u)" = 0 ]; then run_as=(runuser -u postgres --); fi
+# As root, the server runs as the postgres user, from / (it may not enter our folder).
+if [ "$(id -u)" = 0 ]; then run_as=(env -C / runuser -u postgres --); fi
 dir=$(mktemp -d /tmp/ov-pg.XXXXXX)
 [ "$(id -u)" = 0 ] && chown postgres "$dir"
 port=${OV_TEST_POSTGRES_PORT:-54329}
