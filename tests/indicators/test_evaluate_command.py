@@ -55,16 +55,8 @@ def run(*args) -> str:
 
 
 def test_json_output_has_the_documented_keys_and_values(plan, data_dir):
-    output = run(
-        "--plan",
-        str(plan),
-        "--figures",
-        str(data_dir / "cbs_83651NED_groningen.csv"),
-        "--year",
-        "2021",
-        "--format",
-        "json",
-    )
+    figures = str(data_dir / "cbs_83651NED_groningen.csv")
+    output = run("--plan", str(plan), "--figures", figures, "--year", "2021", "--format", "json")
     results = {r["indicator"]: r for r in json.loads(output)}
     fiets = results["fiets"]
     assert (fiets["area"], fiets["period"], fiets["value"], fiets["previous"]) == (
@@ -144,46 +136,16 @@ def test_the_installed_command_needs_no_database(plan, data_dir, tmp_path):
         "PYTHONPATH": str(Path(__file__).parents[2] / "src"),
     }
     env.pop("OV_DEMO", None)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "openveiligheid.cli",
-            "evaluate",
-            "--plan",
-            str(plan),
-            "--figures",
-            str(data_dir / "cbs_83651NED_groningen.csv"),
-            "--year",
-            "2021",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+
+    def cli(figures: Path, *extra: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "openveiligheid.cli", "evaluate", "--plan", str(plan)]
+        command += ["--figures", str(figures), "--year", "2021", *extra]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    done = cli(data_dir / "cbs_83651NED_groningen.csv", "--format", "json")
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 3
     assert not (tmp_path / "var").exists()  # no database file was created
-    failed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "openveiligheid.cli",
-            "evaluate",
-            "--plan",
-            str(plan),
-            "--figures",
-            str(plan),
-            "--year",
-            "2021",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    failed = cli(plan)  # a plan is no figures file
     assert failed.returncode == 1
     assert "onbekend formaat" in failed.stderr
