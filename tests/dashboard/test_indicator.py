@@ -6,7 +6,7 @@ import pytest
 
 from django.test import Client
 
-from openveiligheid.dashboard.services import format_target
+from openveiligheid.dashboard.services import target_in_words
 from openveiligheid.indicators.formatting import format_change, format_number
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import indicator_series, wijk_values
@@ -37,7 +37,7 @@ def test_series_table_agrees_with_the_engine(adviseur_client: Client, plan: Plan
             if result.change_pct is not None:
                 assert f"{format_change(result.change_pct)} ({result.trend})" in row
             if result.target:
-                assert format_target(result.target) in row
+                assert target_in_words(result.target) in row
             if result.comparison_area:
                 assert format_number(result.comparison_value, result.decimals) in row
             for note in result.notes:

@@ -6,7 +6,7 @@ import pytest
 
 from django.test import Client
 
-from openveiligheid.dashboard.services import format_target
+from openveiligheid.dashboard.services import target_in_words
 from openveiligheid.indicators.formatting import format_change, format_number
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import evaluate_plan
@@ -35,7 +35,7 @@ def assert_card_matches(text: str, result) -> None:
     else:
         assert format_number(result.value, result.decimals) in text
     if result.target:
-        assert f"Doel {result.period} {format_target(result.target)}" in text
+        assert f"Doel {result.period} {target_in_words(result.target)}" in text
     if result.change_pct is not None:
         assert f"{format_change(result.change_pct)} ({result.trend})" in text
     if result.comparison_area:

@@ -7,8 +7,8 @@ import pytest
 from openveiligheid.dashboard.services import (
     VERDICT_DISPLAY,
     better_words,
-    format_target,
     parse_year,
+    target_in_words,
 )
 from openveiligheid.indicators.engine import HOGER, LAGER, VERDICTS
 
@@ -51,7 +51,7 @@ def test_year_query_string() -> None:
     ],
 )
 def test_targets_in_words(target, words) -> None:
-    assert format_target(target) == words
+    assert target_in_words(target) == words
 
 
 def test_every_verdict_has_a_word_and_a_symbol() -> None:

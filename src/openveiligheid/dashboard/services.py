@@ -98,7 +98,7 @@ def better_words(better: str) -> str:
     return BETTER_WORDS.get(better, LOWER_IS_BETTER)
 
 
-def format_target(target: str | None) -> str | None:
+def target_in_words(target: str | None) -> str | None:
     """The engine's target text (``"< 15500"``) in words: ``"lager dan 15.500"``."""
     if not target:
         return None
@@ -144,7 +144,7 @@ def result_view(result: IndicatorResult, area_names: dict[str, str]) -> ResultVi
         value=format_number(result.value, result.decimals),
         has_value=result.value is not None,
         unit=result.unit,
-        target=format_target(result.target),
+        target=target_in_words(result.target),
         verdict=VERDICT_DISPLAY[result.verdict],
         change=format_change(result.change_pct) if result.change_pct is not None else None,
         trend=result.trend,

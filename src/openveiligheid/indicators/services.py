@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from openveiligheid.areas.models import Area
@@ -63,8 +64,6 @@ def evaluate_plan(plan: Plan, year: int | None = None) -> list[IndicatorCard]:
 
 
 def _last_target_year(definition) -> int:
-    import datetime as dt
-
     return max(definition.targets, default=dt.date.today().year - 1)
 
 
