@@ -10,3 +10,7 @@ if [ "${1:-}" = "dev" ]; then
   .venv/bin/python -m pip install --quiet -r requirements-dev.txt
 fi
 .venv/bin/python -m pip install --quiet --no-deps -e .
+# Front-end packages (NL Design System CSS, font; axe-core for the browser tests) from the npm
+# registry, exactly as package-lock.json pins them; the app serves its own copy (static/vendor).
+npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+.venv/bin/python scripts/vendor_assets.py

@@ -11,15 +11,8 @@ export PYTHONDONTWRITEBYTECODE=1
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    echo "== apt-get install ${need_apt[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    echo "== not root: cannot install ${need_apt[*]}; those tests are skipped"
-  fi
-fi
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+bash scripts/apt_install.sh "${need_apt[@]}"
 
 echo "== setup"
 bash scripts/setup.sh dev

@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import sys
 
+#: Commands that work on files (or the demo) and need no configuration of their own.
+STATELESS = {"evaluate", "demo", "hotspots", "signalering"}
+
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openveiligheid.settings")
-    if len(argv) > 1 and argv[1] in {"evaluate", "demo"}:
+    command = argv[2] if len(argv) > 2 and argv[1] == "help" else (argv[1] if len(argv) > 1 else "")
+    if command in STATELESS:
         # Stateless and demo use need no secret key of their own.
         os.environ.setdefault("OV_DEMO", "true")
     from django.core.management import execute_from_command_line

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "openveiligheid.figures",
     "openveiligheid.indicators",
     "openveiligheid.policy",
+    "openveiligheid.insight",
     "openveiligheid.dashboard",
     "openveiligheid.demo",
 ]
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "openveiligheid.dashboard.context_processors.main_menu",
             ]
         },
     }
@@ -153,3 +155,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("OV_LOG_LEVEL", "INFO", "Log level.")},
 }
+
+# --- the dashboard -------------------------------------------------------------------------------
+MIN_POPULATION_FOR_RATE = env_int(
+    "OV_MIN_INWONERS",
+    200,
+    "Areas with fewer inhabitants get no rate colour on maps (marked 'te weinig inwoners').",
+)
+
+# --- analyses --------------------------------------------------------------------------------
+ANALYSE_AFTER_IMPORT = env_bool(
+    "OV_ANALYSE_NA_IMPORT",
+    True,
+    "Recompute hotspots, signals and the incident grid after every import (takes seconds).",
+)

@@ -6,5 +6,6 @@ urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", admin.site.urls),
+    path("", include("openveiligheid.insight.urls")),
     path("", include("openveiligheid.dashboard.urls")),
 ]

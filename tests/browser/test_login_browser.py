@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,35 +10,11 @@ from django.contrib.auth.models import Group
 
 from openveiligheid.demo.loader import load_demo
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .support import ARTIFACTS
+
 PASSWORD = "browser-wachtwoord-42"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_log_in_and_open_an_indicator(live_server, transactional_db, browser, django_user_model):
@@ -49,7 +24,6 @@ def test_log_in_and_open_an_indicator(live_server, transactional_db, browser, dj
     user = django_user_model.objects.create_user("browser", password=PASSWORD)
     user.groups.add(Group.objects.get(name="beleidsadviseur"))
     indicator = plan.indicators.order_by("order").first()
-    ARTIFACTS.mkdir(exist_ok=True)
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/")

@@ -32,6 +32,13 @@ class Area(models.Model):
     )
     gemeente_code = models.CharField("gemeentecode", max_length=6, blank=True, db_index=True)
     boundary = models.TextField("grens (GeoJSON-geometrie)", blank=True)
+    # Precomputed at import from the boundary (areas/shapes.py): the simplified outline as SVG
+    # path data in RD New metres with y flipped, and its bounds in RD metres (y not flipped).
+    map_path = models.TextField("kaartvorm (SVG-pad, RD)", blank=True)
+    map_xmin = models.FloatField("kaart x-min (RD)", null=True, blank=True)
+    map_ymin = models.FloatField("kaart y-min (RD)", null=True, blank=True)
+    map_xmax = models.FloatField("kaart x-max (RD)", null=True, blank=True)
+    map_ymax = models.FloatField("kaart y-max (RD)", null=True, blank=True)
 
     class Meta:
         verbose_name = "gebied"
@@ -47,3 +54,10 @@ class Area(models.Model):
     @property
     def geometry(self) -> dict | None:
         return json.loads(self.boundary) if self.boundary else None
+
+    @property
+    def map_bounds(self) -> tuple[float, float, float, float] | None:
+        """``(xmin, ymin, xmax, ymax)`` of the map shape in RD metres, if computed."""
+        if self.map_xmin is None:
+            return None
+        return (self.map_xmin, self.map_ymin, self.map_xmax, self.map_ymax)

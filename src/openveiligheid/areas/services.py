@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from openveiligheid.areas.models import Area
+from openveiligheid.areas.shapes import geometry_text, map_fields, map_shapes
 from openveiligheid.core.areacodes import (
     BUURT,
     LAND,
@@ -22,6 +22,7 @@ from openveiligheid.imports.parsers.areas import AreaRow, read_area_list, read_b
 from openveiligheid.imports.services import execute, skip_if_imported, start_run
 
 BATCH = 2000
+MAP_FIELDS = ["map_path", "map_xmin", "map_ymin", "map_xmax", "map_ymax"]
 
 
 def latest_division() -> int | None:
@@ -156,7 +157,11 @@ def _default_name(code: str) -> str:
 
 
 def save_areas(rows: list[AreaRow], division: int, run: ImportRun) -> None:
-    """Create or update areas of one division, parents before children."""
+    """Create or update areas of one division, parents before children.
+
+    Areas whose boundary is new or changed get their map shape (SVG path and RD bounds)
+    computed here, so maps never project or simplify at page time.
+    """
     if NETHERLANDS not in {row.code for row in rows}:
         rows = [AreaRow(NETHERLANDS, "Nederland", LAND, None, 0), *rows]
     existing = {a.code: a for a in Area.objects.filter(division=division)}
@@ -164,19 +169,29 @@ def save_areas(rows: list[AreaRow], division: int, run: ImportRun) -> None:
     run.read = sum(1 for row in rows if row.line)
     for level in LEVELS:
         level_rows = [row for row in rows if row.level == level]
-        new, changed = [], []
+        new, changed, reshaped = [], [], []
         for row in level_rows:
             parent_id = ids.get(row.parent) if row.parent else None
             area = existing.get(row.code)
             if area is None:
-                new.append(_new_area(row, division, parent_id))
-                continue
-            if _update_area(area, row, parent_id):
+                area = _new_area(row, division, parent_id)
+                new.append(area)
+            else:
+                boundary = area.boundary
+                if not _update_area(area, row, parent_id):
+                    continue
                 changed.append(area)
+                if area.boundary == boundary:
+                    continue
+            if area.boundary:
+                reshaped.append(area)
+        _fill_map_shapes(reshaped)
         created = Area.objects.bulk_create(new, batch_size=BATCH)
         ids.update({area.code: area.pk for area in created})
         if changed:
-            Area.objects.bulk_update(changed, ["name", "parent", "boundary"], batch_size=BATCH)
+            Area.objects.bulk_update(
+                changed, ["name", "parent", "boundary", *MAP_FIELDS], batch_size=BATCH
+            )
         run.created += len(created)
         run.updated += len(changed)
 
@@ -189,7 +204,7 @@ def _new_area(row: AreaRow, division: int, parent_id: int | None) -> Area:
         name=row.name,
         parent_id=parent_id,
         gemeente_code=gemeente_of(row.code) or "",
-        boundary=json.dumps(row.geometry, separators=(",", ":")) if row.geometry else "",
+        boundary=geometry_text(row.geometry) if row.geometry else "",
     )
 
 
@@ -200,10 +215,36 @@ def _update_area(area: Area, row: AreaRow, parent_id: int | None) -> bool:
     if area.parent_id != parent_id:
         area.parent_id, changed = parent_id, True
     if row.geometry:
-        boundary = json.dumps(row.geometry, separators=(",", ":"))
+        boundary = geometry_text(row.geometry)
         if boundary != area.boundary:
             area.boundary, changed = boundary, True
     return changed
+
+
+def _fill_map_shapes(areas: list[Area]) -> None:
+    """Set the map fields of areas from their (new) boundary, projected in one batch."""
+    for area, shape in zip(areas, map_shapes([a.boundary for a in areas]), strict=True):
+        for field, value in map_fields(shape).items():
+            setattr(area, field, value)
+
+
+def refresh_map_shapes(division: int | None = None) -> int:
+    """Compute missing map shapes: areas with a boundary but no map path. Returns how many.
+
+    Imports fill map shapes themselves; this serves databases from before map shapes existed
+    (migration ``areas.0002`` runs a copy of this) and a changed simplification after clearing
+    ``map_path``. Areas whose outline collapses at map tolerance keep an empty path and are
+    looked at again on the next run.
+    """
+    missing = Area.objects.exclude(boundary="").filter(map_path="")
+    if division is not None:
+        missing = missing.filter(division=division)
+    ids = list(missing.values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        batch = list(Area.objects.filter(pk__in=ids[start : start + BATCH]))
+        _fill_map_shapes(batch)
+        Area.objects.bulk_update(batch, MAP_FIELDS, batch_size=BATCH)
+    return len(ids)
 
 
 def children_index(division: int) -> dict[str, list[str]]:

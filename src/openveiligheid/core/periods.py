@@ -80,3 +80,21 @@ def _checked(period: Period, text: str) -> Period:
 
 def months_of(year: int) -> list[Period]:
     return [Period(year, month) for month in range(1, 13)]
+
+
+MONTH_NAMES = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def period_label(period: Period | str) -> str:
+    """A period in Dutch words: ``maart 2017``; a year stays ``2017``."""
+    if isinstance(period, str):
+        try:
+            period = parse_period(period)
+        except PeriodError:
+            return period
+    if period.month is None:
+        return str(period.year)
+    return f"{MONTH_NAMES[period.month - 1]} {period.year}"

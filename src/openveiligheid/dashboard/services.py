@@ -11,8 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from openveiligheid.areas.models import Area
+from openveiligheid.dashboard.areadata import LEVELS, AreaRow, map_of, sort_rows, values_for
+from openveiligheid.dashboard.charts import Line, line_chart, sparkline
+from openveiligheid.dashboard.kaart import MapChoice
+from openveiligheid.dashboard.maps import Choropleth
 from openveiligheid.figures.services import measure_labels
-from openveiligheid.imports.parsers.rows import VOORLOPIG
 from openveiligheid.indicators.engine import (
     GEEN_DOEL,
     GEEN_GEGEVENS,
@@ -25,10 +28,10 @@ from openveiligheid.indicators.engine import (
 from openveiligheid.indicators.formatting import format_change, format_number, format_threshold
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import (
+    IndicatorCard,
     evaluate_plan,
     indicator_series,
     plan_division,
-    wijk_values,
 )
 from openveiligheid.indicators.targets import TargetError, parse_target
 from openveiligheid.policy.models import Plan
@@ -130,6 +133,8 @@ class ResultView:
     comparison: str | None
     comparison_area: str | None
     notes: list[str] = field(default_factory=list)
+    sparkline: str = ""
+    sparkline_years: str = ""
 
 
 def result_view(result: IndicatorResult, area_names: dict[str, str]) -> ResultView:
@@ -157,6 +162,32 @@ def result_view(result: IndicatorResult, area_names: dict[str, str]) -> ResultVi
         comparison_area=comparison_area,
         notes=list(result.notes),
     )
+
+
+def quality_notes(history: list[tuple[int, float]], year: int) -> list[str]:
+    """Data-quality notes a reader needs: missing years inside the series, an old last figure."""
+    years = [y for y, _ in history]
+    notes = []
+    if years:
+        missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+        if missing:
+            shown = ", ".join(str(y) for y in missing)
+            notes.append(f"geen cijfer voor {shown}: de reeks heeft een gat")
+        if years[-1] < year - 1:
+            notes.append(f"laatste cijfer is van {years[-1]}")
+    return notes
+
+
+def card_view(card: IndicatorCard, names: dict[str, str]) -> ResultView:
+    """A start-page card: the result, its sparkline and its data-quality notes."""
+    view = result_view(card.result, names)
+    values = [v for _, v in card.history]
+    if len(values) > 1:
+        first, last = card.history[0][0], card.history[-1][0]
+        view.sparkline = sparkline(values, f"Verloop {first}–{last}")
+        view.sparkline_years = f"{first}–{last}"
+    view.notes.extend(quality_notes(card.history, view.year))
+    return view
 
 
 def area_names(codes: set[str]) -> dict[str, str]:
@@ -199,12 +230,15 @@ class Overview:
     plan: Plan
     gemeente: str
     themes: list[ThemeBlock]
+    all_themes: list[tuple[str, str]]
+    theme: str
+    theme_error: str | None
     other_cards: list[ResultView]
     counts: list[VerdictCount]
     indicator_count: int
 
 
-def overview(plan: Plan, year: int | None = None) -> Overview:
+def overview(plan: Plan, year: int | None = None, theme: str = "") -> Overview:
     """The plan's themes and goals in order, with a card per indicator of each goal.
 
     An indicator under several goals gets a card under each; indicators under no goal are
@@ -215,22 +249,35 @@ def overview(plan: Plan, year: int | None = None) -> Overview:
         c.result.comparison_area for c in evaluated if c.result.comparison_area
     }
     names = area_names(codes)
-    cards = {c.indicator.pk: result_view(c.result, names) for c in evaluated}
+    cards = {c.indicator.pk: card_view(c, names) for c in evaluated}
     placed: set[int] = set()
     themes = []
-    for theme in plan.themes.prefetch_related("goals__indicators"):
+    all_themes = list(plan.themes.prefetch_related("goals__indicators"))
+    for block in all_themes:
         goals = []
-        for goal in theme.goals.all():
+        for goal in block.goals.all():
             ids = [i.pk for i in goal.indicators.all() if i.pk in cards]
             placed.update(ids)
             goals.append(GoalBlock(goal.key, goal.name, goal.criteria, [cards[i] for i in ids]))
-        themes.append(ThemeBlock(theme.key, theme.name, theme.description, goals))
+        themes.append(ThemeBlock(block.key, block.name, block.description, goals))
+    theme_error = None
+    if theme and theme not in {t.key for t in themes}:
+        theme_error = "Dat thema staat niet in het plan; alle thema's worden getoond."
+    elif theme:
+        themes = [t for t in themes if t.key == theme]
     tally = Counter(c.result.verdict for c in evaluated)
     return Overview(
         plan=plan,
         gemeente=names.get(plan.gemeente_code, plan.gemeente_code),
         themes=themes,
-        other_cards=[card for pk, card in cards.items() if pk not in placed],
+        all_themes=[(t.key, t.name) for t in all_themes],
+        theme=theme if not theme_error else "",
+        theme_error=theme_error,
+        other_cards=(
+            [card for pk, card in cards.items() if pk not in placed]
+            if not theme or theme_error
+            else []
+        ),
         counts=[VerdictCount(VERDICT_DISPLAY[v], tally[v]) for v in VERDICTS if tally[v]],
         indicator_count=len(evaluated),
     )
@@ -256,72 +303,96 @@ class Definition:
 
 
 @dataclass
-class WijkRow:
-    code: str
-    name: str
-    value: str
-    has_value: bool
-    notes: list[str]
-
-
-@dataclass
 class IndicatorDetail:
     indicator: Indicator
     gemeente: str
     definition: Definition
     series: list[ResultView]
+    results: list[IndicatorResult]
+    chart: str
     selected_year: int | None
-    wijk_year: int | None
-    wijk_division: int | None
+    area_year: int | None
+    level: str
+    area_division: int | None
     plan_division: int | None
-    wijken: list[WijkRow]
+    area_rows: list[AreaRow]
+    map: Choropleth | None
 
 
-def indicator_detail(plan: Plan, indicator: Indicator, year: int | None = None) -> IndicatorDetail:
+def indicator_detail(
+    plan: Plan, indicator: Indicator, year: int | None = None, choice: MapChoice | None = None
+) -> IndicatorDetail:
+    choice = choice or MapChoice()
     results = indicator_series(plan, indicator)
     labels = measure_labels([*indicator.measures, indicator.reported])
     codes = {plan.gemeente_code, indicator.comparison_area} - {""}
     names = area_names(codes)
+    definition = indicator.to_definition()
     with_value = [int(r.period) for r in results if r.value is not None]
-    wijk_year = year or (with_value[-1] if with_value else None)
-    division, values = wijk_values(plan, indicator, wijk_year) if wijk_year else (None, [])
-    wijken = []
-    for item in values:
-        notes = list(item.value.notes) if item.value else []
-        if item.value and item.value.status == VOORLOPIG:
-            notes.append("voorlopig cijfer")
-        wijken.append(
-            WijkRow(
-                code=item.area.code,
-                name=item.area.name,
-                value=format_number(item.value.value if item.value else None, indicator.decimals),
-                has_value=item.value is not None,
-                notes=notes,
-            )
-        )
+    area_year = year or (with_value[-1] if with_value else None)
+    rows, division, shown = [], None, None
+    if area_year:
+        found, rows = values_for(plan, definition, choice.level, area_year)
+        division = found.division
+        title = f"{indicator.name} per {LEVELS[choice.level]} in {area_year}"
+        shown = map_of(rows, division, title) if rows else None
+    series_views = [result_view(r, names) for r in results]
     return IndicatorDetail(
         indicator=indicator,
         gemeente=names.get(plan.gemeente_code, plan.gemeente_code),
-        definition=Definition(
-            reported=indicator.reported or None,
-            measures=[(m, labels.get(m, "")) for m in indicator.measures],
-            per_1000=indicator.per_1000 or None,
-            better=better_words(indicator.better),
-            unit=indicator.unit,
-            decimals=indicator.decimals,
-            comparison_area=(
-                names.get(indicator.comparison_area, indicator.comparison_area)
-                if indicator.comparison_area
-                else None
-            ),
-            comparison_code=indicator.comparison_area or None,
-            source=indicator.source,
-            note=indicator.note,
-        ),
-        series=[result_view(r, names) for r in results],
+        definition=_definition(indicator, labels, names),
+        series=series_views,
+        results=results,
+        chart=indicator_chart(indicator, results, names),
         selected_year=year,
-        wijk_year=wijk_year,
-        wijk_division=division,
+        area_year=area_year,
+        level=choice.level,
+        area_division=division,
         plan_division=plan_division(plan),
-        wijken=wijken,
+        area_rows=sort_rows(rows, choice.sort, choice.descending),
+        map=shown if shown and shown.area_count > len(shown.missing_shape) else None,
     )
+
+
+def _definition(indicator: Indicator, labels: dict[str, str], names: dict[str, str]) -> Definition:
+    return Definition(
+        reported=indicator.reported or None,
+        measures=[(m, labels.get(m, "")) for m in indicator.measures],
+        per_1000=indicator.per_1000 or None,
+        better=better_words(indicator.better),
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        comparison_area=(
+            names.get(indicator.comparison_area, indicator.comparison_area)
+            if indicator.comparison_area
+            else None
+        ),
+        comparison_code=indicator.comparison_area or None,
+        source=indicator.source,
+        note=indicator.note,
+    )
+
+
+def indicator_chart(
+    indicator: Indicator, results: list[IndicatorResult], names: dict[str, str]
+) -> str:
+    """The series with its comparison area and its targets, as a line chart."""
+    gemeente = names.get(results[0].area, results[0].area) if results else ""
+    lines = [Line(gemeente, [(int(r.period), r.value) for r in results], "lijn-waarde")]
+    if indicator.comparison_area:
+        label = names.get(indicator.comparison_area, indicator.comparison_area)
+        points = [(int(r.period), r.comparison_value) for r in results]
+        lines.append(Line(label, points, "lijn-vergelijking"))
+    targets = [(int(r.period), _threshold(r.target)) for r in results]
+    if any(v is not None for _, v in targets):
+        lines.append(Line("doel", targets, "lijn-doel"))
+    return line_chart(lines, f"{indicator.name}: verloop per jaar", indicator.decimals)
+
+
+def _threshold(target: str | None) -> float | None:
+    if not target:
+        return None
+    try:
+        return parse_target(target).threshold
+    except TargetError:
+        return None

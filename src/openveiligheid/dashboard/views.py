@@ -1,14 +1,22 @@
-"""The pages. Views stay thin: data are shaped in :mod:`openveiligheid.dashboard.services`."""
+"""The pages. Views stay thin: data are shaped in the modules next to this one."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from openveiligheid.accounts.roles import VIEW_DASHBOARD
-from openveiligheid.dashboard import services
+from openveiligheid.dashboard import downloads, services
+from openveiligheid.dashboard.kaart import MapChoice, map_page, sort_headers
+from openveiligheid.dashboard.maps import outline_legend
+from openveiligheid.dashboard.profiel import area_profile, find_area
+from openveiligheid.dashboard.vergelijken import ComparisonChoice, comparison
+from openveiligheid.indicators.formatting import format_number
 from openveiligheid.indicators.models import Indicator
+from openveiligheid.insight.monitor import latest_signals
+from openveiligheid.insight.results import area_hotspots, hotspot_outlines
 from openveiligheid.policy.services import active_plan
 
 
@@ -17,28 +25,106 @@ def dashboard_view(view):
     return login_required(permission_required(VIEW_DASHBOARD, raise_exception=True)(view))
 
 
-@dashboard_view
-def overzicht(request: HttpRequest) -> HttpResponse:
+def _plan_or_page(request: HttpRequest):
     plan = active_plan()
     if plan is None:
-        return render(request, "dashboard/geen_plan.html")
+        return None, render(request, "dashboard/geen_plan.html")
+    return plan, None
+
+
+@dashboard_view
+def overzicht(request: HttpRequest) -> HttpResponse:
+    plan, page = _plan_or_page(request)
+    if page:
+        return page
     year_filter = services.parse_year(request.GET.get(services.YEAR_PARAMETER))
+    theme = request.GET.get("thema", "")
     context = {
         "plan": plan,
         "year_filter": year_filter,
-        "overview": services.overview(plan, year_filter.year),
+        "overview": services.overview(plan, year_filter.year, theme),
+        "signals": latest_signals(plan.gemeente_code),
     }
     return render(request, "dashboard/overzicht.html", context)
 
 
+def _indicator(key: str):
+    plan = active_plan()
+    return plan, get_object_or_404(Indicator.objects.filter(plan=plan), key=key)
+
+
 @dashboard_view
 def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
-    plan = active_plan()
-    indicator = get_object_or_404(Indicator.objects.filter(plan=plan), key=key)
+    plan, indicator = _indicator(key)
     year_filter = services.parse_year(request.GET.get(services.YEAR_PARAMETER))
+    choice = MapChoice.from_query(request.GET)
+    detail = services.indicator_detail(plan, indicator, year_filter.year, choice)
     context = {
         "plan": plan,
         "year_filter": year_filter,
-        "detail": services.indicator_detail(plan, indicator, year_filter.year),
+        "detail": detail,
+        "headers": sort_headers(request.GET, choice.sort, choice.descending, "#gebieden"),
+        "download_query": request.GET.urlencode(),
     }
     return render(request, "dashboard/indicator.html", context)
+
+
+@dashboard_view
+def indicator_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("Onbekend formaat")
+    plan, indicator = _indicator(key)
+    year_filter = services.parse_year(request.GET.get(services.YEAR_PARAMETER))
+    choice = MapChoice.from_query(request.GET)
+    detail = services.indicator_detail(plan, indicator, year_filter.year, choice)
+    if fmt == "csv":
+        body, mime = downloads.as_csv(detail), "text/csv; charset=utf-8"
+    else:
+        body = downloads.as_xlsx(detail)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=mime)
+    name = f"{indicator.key}-{detail.level}-{detail.area_year or 'alle'}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@dashboard_view
+def kaart(request: HttpRequest) -> HttpResponse:
+    plan, page = _plan_or_page(request)
+    if page:
+        return page
+    choice = MapChoice.from_query(request.GET)
+    shown = map_page(plan, choice, hotspot_outlines)
+    context = {
+        "plan": plan,
+        "page": shown,
+        "gemeente": services.area_names({plan.gemeente_code}).get(plan.gemeente_code, ""),
+        "headers": sort_headers(request.GET, shown.sort, shown.descending),
+        "outline_legend": outline_legend(shown.outlines),
+        "min_population": format_number(settings.MIN_POPULATION_FOR_RATE, 0),
+    }
+    return render(request, "dashboard/kaart.html", context)
+
+
+@dashboard_view
+def gebied(request: HttpRequest, code: str) -> HttpResponse:
+    plan, page = _plan_or_page(request)
+    if page:
+        return page
+    area = find_area(code, request.GET.get("indeling", ""))
+    if area is None:
+        raise Http404("Dit gebied bestaat niet.")
+    profile = area_profile(plan, area)
+    profile.hotspots = area_hotspots(area)
+    context = {"plan": plan, "profile": profile}
+    return render(request, "dashboard/gebied.html", context)
+
+
+@dashboard_view
+def vergelijken(request: HttpRequest) -> HttpResponse:
+    plan, page = _plan_or_page(request)
+    if page:
+        return page
+    choice = ComparisonChoice.from_query(request.GET)
+    context = {"plan": plan, "comparison": comparison(plan, choice)}
+    return render(request, "dashboard/vergelijken.html", context)

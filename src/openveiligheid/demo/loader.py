@@ -10,10 +10,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import import_area_list, import_boundaries
 from openveiligheid.figures.incidents import import_incidents
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.services import import_figures
+from openveiligheid.insight.models import AnalysisRun
+from openveiligheid.insight.services import deferred, refresh
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.services import load_plan
 
@@ -46,9 +49,22 @@ def demo_steps() -> list[tuple[str, Callable[[], ImportRun]]]:
 
 
 def load_demo(log: Callable[[str], None] = print) -> Plan:
-    for label, step in demo_steps():
-        run = step()
-        log(f"  {label}: {run.message}")
+    """Import the demo data, then run the analyses once (not after every single import)."""
+    changed: set[int] = set()
+    with deferred():
+        for label, step in demo_steps():
+            run = step()
+            log(f"  {label}: {run.message}")
+            if run.status == ImportRun.SUCCEEDED and run.division:
+                changed.add(run.division)
+    if not AnalysisRun.objects.exists():
+        changed.update(Area.objects.values_list("division", flat=True).distinct())
+    for division in sorted(changed):
+        for analysis in refresh(division):
+            log(
+                f"  analyse {analysis.get_kind_display()} (indeling {division}): "
+                f"{analysis.message} ({analysis.seconds:.1f} s)"
+            )
     plan = load_plan(PLAN_FILE)
     log(f"  plan: {plan.name} ({plan.indicators.count()} indicatoren)")
     return plan

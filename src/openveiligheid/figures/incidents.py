@@ -28,6 +28,11 @@ from openveiligheid.imports.services import execute, skip_if_imported, start_run
 SOURCE = "Politie, incidentregistratie (BVH); geteld per buurt en maand van kennisname"
 
 
+def incident_measure(code: str, cleared: bool = False) -> str:
+    """The measure that counts incidents of a code: ``incidenten:A72[:opgehelderd]``."""
+    return f"incidenten:{code}" + (":opgehelderd" if cleared else "")
+
+
 def import_incidents(
     path: Path | str,
     *,
@@ -121,14 +126,14 @@ def _monthly_counts(file_name, rows, located, buurten, dataset) -> FigureFile:
         if area is None:
             continue
         month = Period(row.reported_at.year, row.reported_at.month)
-        counts[(f"incidenten:{row.code}", area.code, month)] += 1
+        counts[(incident_measure(row.code), area.code, month)] += 1
         if row.cleared:
-            counts[(f"incidenten:{row.code}:opgehelderd", area.code, month)] += 1
+            counts[(incident_measure(row.code, cleared=True), area.code, month)] += 1
     measures = sorted(
         {
-            f"incidenten:{code}{suffix}"
+            incident_measure(code, cleared)
             for code in {r.code for r in rows}
-            for suffix in ("", ":opgehelderd")
+            for cleared in (False, True)
         }
     )
     figure_rows = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import children_index
 from openveiligheid.core.areacodes import gemeente_of
@@ -178,6 +180,7 @@ def figure_set(
     *,
     division: int | None,
     years_only: bool = True,
+    months: Iterable[Period] = (),
 ) -> FigureSet:
     """Figures of these measures for these area codes, as the engine wants them.
 
@@ -187,8 +190,11 @@ def figure_set(
     division by a population of another, and the pages can say which division a value is from.
     """
     queryset = Figure.objects.filter(measure__name__in=set(measures), area__code__in=set(areas))
+    wanted_months = {str(m) for m in months}
     if years_only:
         queryset = queryset.filter(month__isnull=True)
+    elif wanted_months:
+        queryset = queryset.filter(Q(month__isnull=True) | Q(period__in=wanted_months))
     rows = queryset.values_list(
         "measure__name",
         "area__code",

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import Signal as DjangoSignal
 from django.utils import timezone
 
 from openveiligheid.core.errors import InputError, InputProblem
@@ -22,6 +23,9 @@ from openveiligheid.core.periods import Period, PeriodError, parse_period
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers.figures import read_figures
 from openveiligheid.imports.parsers.rows import FigureFile
+
+#: Sent after an import has been stored (outside its transaction); insight recomputes then.
+import_succeeded = DjangoSignal()
 
 
 def sha256_of(data: bytes) -> str:
@@ -87,7 +91,9 @@ def execute(run: ImportRun, work: Callable[[ImportRun], str]) -> ImportRun:
         message = f"Niets ingelezen: onverwachte fout ({type(exc).__name__}). Meld dit aan beheer."
         finish(run, ImportRun.FAILED, message)
         raise
-    return finish(run, ImportRun.SUCCEEDED, message)
+    finish(run, ImportRun.SUCCEEDED, message)
+    import_succeeded.send(sender=ImportRun, run=run)
+    return run
 
 
 def _reset_counts(run: ImportRun) -> None:

@@ -24,6 +24,7 @@ GEHAALD, NIET_GEHAALD, GEEN_DOEL, GEEN_GEGEVENS = (
     "geen gegevens",
 )
 VERDICTS = (GEHAALD, NIET_GEHAALD, GEEN_DOEL, GEEN_GEGEVENS)
+POPULATION = "inwoners"  #: the measure that per-1,000 rates usually divide by
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class FigureSet:
 
     def __init__(self, observations: Mapping[Key, Observation] | None = None):
         self._data: dict[Key, Observation] = dict(observations or {})
+        self._years: dict[tuple[str, str], set[int]] | None = None  # built on first use
 
     @classmethod
     def from_rows(cls, rows: Iterable, *, aggregate: bool = True) -> FigureSet:
@@ -65,10 +67,18 @@ class FigureSet:
         return self._data.get((measure, area, period))
 
     def years(self, measures: Iterable[str], area: str) -> list[int]:
-        wanted = set(measures)
-        return sorted(
-            {p.year for m, a, p in self._data if m in wanted and a == area and p.month is None}
-        )
+        """Years with a yearly figure of any of ``measures`` for ``area`` (indexed: pages ask
+        this for every one of thousands of areas)."""
+        if self._years is None:
+            index: dict[tuple[str, str], set[int]] = {}
+            for m, a, p in self._data:
+                if p.month is None:
+                    index.setdefault((m, a), set()).add(p.year)
+            self._years = index
+        found: set[int] = set()
+        for measure in measures:
+            found |= self._years.get((measure, area), set())
+        return sorted(found)
 
     def areas(self, measure: str, period: Period) -> list[str]:
         return sorted(a for m, a, p in self._data if m == measure and p == period)
@@ -137,10 +147,16 @@ class IndicatorResult:
 
 
 def indicator_value(
-    defn: IndicatorDefinition, figures: FigureSet, area: str, year: int
+    defn: IndicatorDefinition, figures: FigureSet, area: str, when: int | Period
 ) -> Value | None:
-    """The indicator's unrounded value for one area and year, or ``None`` with no data."""
-    numerator = _numerator(defn, figures, area, year)
+    """The indicator's unrounded value for one area and year (or month), ``None`` without data.
+
+    A per-1,000 rate of a month divides by the population of that month's year (or the latest
+    earlier year), as for a year.
+    """
+    period = when if isinstance(when, Period) else Period(when)
+    year = period.year
+    numerator = _numerator(defn, figures, area, period)
     if numerator is None or defn.per_1000 is None:
         return numerator
     denominator = _denominator(defn.per_1000, figures, area, year, numerator.division)
@@ -154,8 +170,7 @@ def indicator_value(
     return Value(numerator.value / obs.value * 1000, status, tuple(notes), numerator.division)
 
 
-def _numerator(defn, figures, area, year) -> Value | None:
-    period = Period(year)
+def _numerator(defn, figures, area, period: Period) -> Value | None:
     measures = (defn.reported,) if defn.reported else defn.measures
     parts = [figures.get(measure, area, period) for measure in measures]
     if not parts or not all(parts):
@@ -173,6 +188,14 @@ def _denominator(measure, figures, area, year, division) -> tuple[int, Observati
         if obs and (division is None or obs.division in (None, division)):
             return candidate, obs
     return None
+
+
+def population_of(
+    figures: FigureSet, area: str, year: int, measure: str = POPULATION
+) -> float | None:
+    """The area's population in ``year`` or the latest earlier year (as per-1,000 rates use)."""
+    found = _denominator(measure, figures, area, year, None)
+    return found[1].value if found else None
 
 
 def evaluate(
@@ -228,7 +251,7 @@ def evaluate(
 
 
 def _why_missing(defn, figures, area, year) -> str:
-    numerator = _numerator(defn, figures, area, year)
+    numerator = _numerator(defn, figures, area, Period(year))
     if numerator is None:
         measures = (defn.reported,) if defn.reported else defn.measures
         absent = [m for m in measures if figures.get(m, area, Period(year)) is None]

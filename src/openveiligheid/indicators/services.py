@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import latest_division
 from openveiligheid.core.areacodes import WIJK
+from openveiligheid.core.periods import Period
 from openveiligheid.figures.services import figure_set
 from openveiligheid.indicators.engine import (
+    POPULATION,
     FigureSet,
+    IndicatorDefinition,
     IndicatorResult,
     Value,
     evaluate,
     indicator_value,
     latest_year,
+    population_of,
     series,
 )
 from openveiligheid.indicators.models import Indicator
@@ -43,6 +47,7 @@ def plan_figures(
 class IndicatorCard:
     indicator: Indicator
     result: IndicatorResult
+    history: list[tuple[int, float]]  #: every year with a value, oldest first
 
 
 def evaluate_plan(plan: Plan, year: int | None = None) -> list[IndicatorCard]:
@@ -59,7 +64,8 @@ def evaluate_plan(plan: Plan, year: int | None = None) -> list[IndicatorCard]:
             or _last_target_year(definition)
         )
         result = evaluate(definition, figures, plan.gemeente_code, chosen, division=division)
-        cards.append(IndicatorCard(indicator, result))
+        history = [(y, v.value) for y, v in series(definition, figures, plan.gemeente_code)]
+        cards.append(IndicatorCard(indicator, result, history))
     return cards
 
 
@@ -85,31 +91,71 @@ def indicator_series(plan: Plan, indicator: Indicator) -> list[IndicatorResult]:
 class AreaValue:
     area: Area
     value: Value | None
+    population: float | None = None
+
+
+@dataclass
+class LevelValues:
+    """An indicator for every wijk or buurt of a gemeente in one period and one division."""
+
+    division: int | None
+    level: str
+    period: Period
+    rows: list[AreaValue]
+
+
+def level_values(
+    definition: IndicatorDefinition,
+    gemeente_code: str,
+    level: str,
+    when: int | Period,
+    preferred_division: int | None,
+    population_measure: str = POPULATION,
+) -> LevelValues:
+    """The indicator per wijk or buurt of one gemeente for a year or month, in one division.
+
+    The preferred division is used when it has figures for that period; otherwise the newest
+    division that has them. Divisions are never mixed in one table. Each row carries the
+    population (latest year up to the period's) so that pages can mark areas too small for a
+    rate.
+    """
+    period = when if isinstance(when, Period) else Period(when)
+    for division in _divisions_with_level(gemeente_code, level, preferred_division):
+        areas = list(
+            Area.objects.filter(gemeente_code=gemeente_code, level=level, division=division)
+        )
+        figures = figure_set(
+            {*definition.input_measures, population_measure},
+            {a.code for a in areas},
+            division=division,
+            years_only=period.month is None,
+            months=[period],
+        )
+        rows = [
+            AreaValue(
+                area,
+                indicator_value(definition, figures, area.code, period),
+                population_of(figures, area.code, period.year, population_measure),
+            )
+            for area in areas
+        ]
+        if any(row.value is not None for row in rows):
+            return LevelValues(division, level, period, rows)
+    return LevelValues(None, level, period, [])
+
+
+def _divisions_with_level(gemeente_code: str, level: str, preferred: int | None) -> list[int]:
+    found = set(
+        Area.objects.filter(gemeente_code=gemeente_code, level=level).values_list(
+            "division", flat=True
+        )
+    )
+    return sorted(found, key=lambda d: (d == preferred, d), reverse=True)
 
 
 def wijk_values(plan: Plan, indicator: Indicator, year: int) -> tuple[int | None, list[AreaValue]]:
-    """The indicator per wijk of the plan's gemeente for ``year``, in one division.
-
-    The plan's division is used when it has wijk figures for that year; otherwise the newest
-    division that has them. Divisions are never mixed in one table.
-    """
-    definition = indicator.to_definition()
-    preferred = plan_division(plan)
-    candidates = sorted(
-        set(
-            Area.objects.filter(gemeente_code=plan.gemeente_code, level=WIJK).values_list(
-                "division", flat=True
-            )
-        ),
-        key=lambda d: (d == preferred, d),
-        reverse=True,
+    """The indicator per wijk of the plan's gemeente for ``year`` (see :func:`level_values`)."""
+    found = level_values(
+        indicator.to_definition(), plan.gemeente_code, WIJK, year, plan_division(plan)
     )
-    for division in candidates:
-        wijken = list(
-            Area.objects.filter(gemeente_code=plan.gemeente_code, level=WIJK, division=division)
-        )
-        figures = figure_set(definition.input_measures, {w.code for w in wijken}, division=division)
-        values = [AreaValue(w, indicator_value(definition, figures, w.code, year)) for w in wijken]
-        if any(v.value is not None for v in values):
-            return division, values
-    return None, []
+    return found.division, found.rows

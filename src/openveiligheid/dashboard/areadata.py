@@ -1,0 +1,215 @@
+"""Figures per wijk and buurt for the map, indicator and area pages.
+
+What can be mapped (a *subject*) is a plan indicator or a measure with figures per wijk or buurt.
+Every value comes from the indicator engine (:func:`indicators.services.level_values`); this
+module chooses, sorts and formats. Rates of areas with few inhabitants are marked, not coloured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from openveiligheid.areas.models import Area
+from openveiligheid.core.areacodes import BUURT, WIJK, gemeente_of
+from openveiligheid.core.periods import Period
+from openveiligheid.dashboard.maps import Choropleth, MapArea, choropleth
+from openveiligheid.figures.models import Figure
+from openveiligheid.figures.services import measure_labels
+from openveiligheid.imports.parsers.rows import VOORLOPIG
+from openveiligheid.indicators.engine import POPULATION, IndicatorDefinition
+from openveiligheid.indicators.formatting import format_number
+from openveiligheid.indicators.services import AreaValue, LevelValues, level_values, plan_division
+from openveiligheid.policy.models import Plan
+
+LEVELS = {WIJK: "wijk", BUURT: "buurt"}
+LEVEL_PLURAL = {WIJK: "wijken", BUURT: "buurten"}
+SORTS = {"naam", "waarde", "code"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Something that can be shown per area: a plan indicator or a measure."""
+
+    key: str
+    label: str
+    definition: IndicatorDefinition
+    kind: str  # "indicator" or "maat"
+
+    @property
+    def can_rate(self) -> bool:
+        """A count can be shown per 1,000 inhabitants; a rate or reported figure cannot."""
+        return not self.definition.per_1000 and not self.definition.reported
+
+
+def subjects(plan: Plan) -> list[Subject]:
+    """The plan's indicators, then every measure with figures per wijk or buurt."""
+    found = [
+        Subject(f"indicator:{i.key}", i.name, i.to_definition(), "indicator")
+        for i in plan.indicators.all()
+    ]
+    names = sorted(
+        set(
+            Figure.objects.filter(
+                area__gemeente_code=plan.gemeente_code, area__level__in=LEVELS
+            ).values_list("measure__name", flat=True)
+        )
+        - {POPULATION}
+    )
+    labels = measure_labels(names)
+    for name in names:
+        label = labels.get(name) or name
+        definition = IndicatorDefinition(
+            id=name, name=label, measures=(name,), decimals=0, unit="aantal"
+        )
+        found.append(Subject(f"maat:{name}", f"{label} (aantal)", definition, "maat"))
+    return found
+
+
+def per_1000(definition: IndicatorDefinition) -> IndicatorDefinition:
+    """The same count divided by the population, times 1,000."""
+    return dataclasses.replace(
+        definition, per_1000=POPULATION, decimals=1, unit="per 1.000 inwoners", targets={}
+    )
+
+
+def periods_with_figures(
+    definition: IndicatorDefinition, gemeente: str, level: str, months: bool = True
+) -> list[Period]:
+    """Years, then months, with figures of the subject's first measure at this level."""
+    measures = (definition.reported,) if definition.reported else definition.measures
+    found = Figure.objects.filter(
+        measure__name=measures[0], area__gemeente_code=gemeente, area__level=level
+    )
+    if not months:
+        found = found.filter(month__isnull=True)
+    periods = {Period(y, m) for y, m in found.values_list("year", "month").distinct()}
+    years = sorted(p for p in periods if p.month is None)
+    return years + sorted(p for p in periods if p.month is not None)
+
+
+# --- rows of a table, areas of a map -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    value: float | None
+    display: str
+    population: str
+    small: bool
+    notes: tuple[str, ...]
+    href: str
+
+
+def area_href(area: Area) -> str:
+    return profile_href(area.code, area.division)
+
+
+@functools.cache
+def _profile_pattern() -> str:
+    return reverse("dashboard:gebied", args=["CODE"])
+
+
+def profile_href(code: str, division: int) -> str:
+    """The area profile's URL; reversed once, as a national map links 14,000 areas."""
+    return _profile_pattern().replace("CODE", code, 1) + f"?indeling={division}"
+
+
+def is_small(row: AreaValue, rated: bool) -> bool:
+    """A rate of an area with fewer inhabitants than the setting is too unstable to colour."""
+    if not rated or row.value is None:
+        return False
+    return row.population is None or row.population < settings.MIN_POPULATION_FOR_RATE
+
+
+def area_rows(found: LevelValues, definition: IndicatorDefinition) -> list[AreaRow]:
+    rated = bool(definition.per_1000)
+    rows = []
+    for item in found.rows:
+        notes = list(item.value.notes) if item.value else ["geen gegevens"]
+        if item.value and item.value.status == VOORLOPIG:
+            notes.append("voorlopig cijfer")
+        small = is_small(item, rated)
+        if small:
+            notes.append(
+                f"minder dan {format_number(settings.MIN_POPULATION_FOR_RATE, 0)} inwoners: "
+                "cijfer per 1.000 is onbetrouwbaar"
+            )
+        rows.append(
+            AreaRow(
+                code=item.area.code,
+                name=item.area.name,
+                value=item.value.value if item.value else None,
+                display=format_number(
+                    item.value.value if item.value else None, definition.decimals
+                ),
+                population=format_number(item.population, 0),
+                small=small,
+                notes=tuple(notes),
+                href=area_href(item.area),
+            )
+        )
+    return rows
+
+
+def sort_rows(rows: list[AreaRow], key: str, descending: bool) -> list[AreaRow]:
+    """Sort by name, code or value; areas without a value always come last."""
+    if key == "waarde":
+        with_value = sorted(
+            (r for r in rows if r.value is not None),
+            key=lambda r: r.value,
+            reverse=descending,
+        )
+        return with_value + [r for r in rows if r.value is None]
+    field = "code" if key == "code" else "name"
+    return sorted(rows, key=lambda r: getattr(r, field).lower(), reverse=descending)
+
+
+def map_of(
+    rows: list[AreaRow],
+    division: int | None,
+    title: str,
+    outlines: dict[str, tuple[str, str]] | None = None,
+) -> Choropleth:
+    """The choropleth of the rows; ``outlines`` maps a code to (css class, label)."""
+    shapes = {
+        code: (path, (xmin, ymin, xmax, ymax))
+        for code, path, xmin, ymin, xmax, ymax in Area.objects.filter(
+            gemeente_code__in={gemeente_of(r.code) for r in rows}, division=division
+        )
+        .exclude(map_path="")
+        .values_list("code", "map_path", "map_xmin", "map_ymin", "map_xmax", "map_ymax")
+    }
+    outlines = outlines or {}
+    areas = []
+    for row in rows:
+        path, bounds = shapes.get(row.code, ("", None))
+        outline, label = outlines.get(row.code, (None, ""))
+        areas.append(
+            MapArea(
+                code=row.code,
+                name=row.name,
+                path=path,
+                bounds=bounds,
+                value=row.value,
+                display=row.display,
+                href=row.href,
+                small=row.small,
+                label=label,
+                outline=outline,
+            )
+        )
+    return choropleth(areas, title=title)
+
+
+def values_for(
+    plan: Plan, definition: IndicatorDefinition, level: str, when: int | Period
+) -> tuple[LevelValues, list[AreaRow]]:
+    found = level_values(definition, plan.gemeente_code, level, when, plan_division(plan))
+    return found, area_rows(found, definition)

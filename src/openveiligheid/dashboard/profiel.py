@@ -1,0 +1,162 @@
+"""The area profile: a wijk's or buurt's figures against the gemeente and the Netherlands.
+
+For every measure with yearly figures for the area: the latest value, the change against the
+year before, the series as a sparkline, the same figure for the gemeente and the Netherlands,
+and the rank among the gemeente's areas of the same level. Counts are also shown per 1,000
+inhabitants when the area has a population. All values come from the indicator engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from openveiligheid.areas.models import Area
+from openveiligheid.core.areacodes import BUURT, NETHERLANDS, WIJK, normalize_code
+from openveiligheid.dashboard.areadata import LEVEL_PLURAL, area_href, per_1000
+from openveiligheid.dashboard.charts import sparkline
+from openveiligheid.figures.models import Figure
+from openveiligheid.figures.services import figure_set, measure_labels
+from openveiligheid.indicators.engine import (
+    POPULATION,
+    FigureSet,
+    IndicatorDefinition,
+    indicator_value,
+    population_of,
+    series,
+)
+from openveiligheid.indicators.formatting import format_change, format_number
+from openveiligheid.indicators.services import level_values
+from openveiligheid.policy.models import Plan
+
+
+def find_area(code: str, division: str = "") -> Area | None:
+    """The wijk or buurt with this code: in the given division, or else the newest one."""
+    areas = Area.objects.filter(code=normalize_code(code), level__in=[WIJK, BUURT])
+    if division.isdigit():
+        areas = areas.filter(division=int(division))
+    return areas.order_by("-division").select_related("parent").first()
+
+
+@dataclass
+class ProfileRow:
+    label: str
+    unit: str
+    year: int
+    value: str
+    change: str
+    sparkline: str
+    gemeente: str
+    nederland: str
+    rank: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AreaProfile:
+    area: Area
+    level_word: str
+    gemeente: str
+    parent: Area | None
+    parent_href: str
+    population: str
+    population_year: int | None
+    small: bool
+    rows: list[ProfileRow]
+    children: list[tuple[str, str]]  # (name, href) of the buurten of a wijk
+    hotspots: list = field(default_factory=list)
+
+
+def area_profile(plan: Plan, area: Area) -> AreaProfile:
+    gemeente = Area.objects.filter(code=area.gemeente_code).order_by("-division").first()
+    measures = _measures_of(area)
+    figures = figure_set(
+        {*measures, POPULATION},
+        {area.code, area.gemeente_code, NETHERLANDS},
+        division=area.division,
+    )
+    labels = measure_labels(measures)
+    latest_pop_year = max(figures.years([POPULATION], area.code), default=None)
+    population = population_of(figures, area.code, latest_pop_year) if latest_pop_year else None
+    rows = []
+    for measure in measures:
+        count = IndicatorDefinition(
+            id=measure, name=labels.get(measure) or measure, measures=(measure,), decimals=0
+        )
+        rows.extend(_rows_for(count, figures, area, population is not None))
+    parent = area.parent if area.level == BUURT else None
+    children = []
+    if area.level == WIJK:
+        children = [(c.name, area_href(c)) for c in area.children.order_by("name")]
+    return AreaProfile(
+        area=area,
+        level_word=area.get_level_display(),
+        gemeente=gemeente.name if gemeente else area.gemeente_code,
+        parent=parent,
+        parent_href=area_href(parent) if parent else "",
+        population=format_number(population, 0),
+        population_year=latest_pop_year,
+        small=population is not None and population < settings.MIN_POPULATION_FOR_RATE,
+        rows=rows,
+        children=children,
+    )
+
+
+def _measures_of(area: Area) -> list[str]:
+    names = Figure.objects.filter(area=area, month__isnull=True).values_list(
+        "measure__name", flat=True
+    )
+    return sorted(set(names) - {POPULATION})
+
+
+def _rows_for(
+    count: IndicatorDefinition, figures: FigureSet, area: Area, has_population: bool
+) -> list[ProfileRow]:
+    definitions = [count] + ([per_1000(count)] if has_population else [])
+    rows = []
+    for definition in definitions:
+        history = series(definition, figures, area.code)
+        if not history:
+            continue
+        year, latest = history[-1]
+        previous = dict(history).get(year - 1)
+        change = None
+        if previous is not None and previous.value:
+            change = (latest.value - previous.value) / abs(previous.value) * 100
+        unit = definition.unit or "aantal"
+        rows.append(
+            ProfileRow(
+                label=definition.name,
+                unit=unit,
+                year=year,
+                value=format_number(latest.value, definition.decimals),
+                change=format_change(change),
+                sparkline=sparkline(
+                    [v.value for _, v in history], f"Verloop {history[0][0]}–{year}"
+                ),
+                gemeente=_formatted(definition, figures, area.gemeente_code, year),
+                nederland=_formatted(definition, figures, NETHERLANDS, year),
+                rank=_rank(definition, area, year),
+                notes=list(latest.notes),
+            )
+        )
+    return rows
+
+
+def _formatted(definition: IndicatorDefinition, figures: FigureSet, code: str, year: int) -> str:
+    value = indicator_value(definition, figures, code, year)
+    return format_number(value.value if value else None, definition.decimals)
+
+
+def _rank(definition: IndicatorDefinition, area: Area, year: int) -> str:
+    """'3e hoogste van 18 buurten' among the gemeente's areas of the same level and division."""
+    found = level_values(definition, area.gemeente_code, area.level, year, area.division)
+    if found.division != area.division:
+        return "–"
+    values = {row.area.code: row.value.value for row in found.rows if row.value is not None}
+    if area.code not in values:
+        return "–"
+    own = values[area.code]
+    rank = 1 + sum(1 for value in values.values() if value > own)  # equal values share a rank
+    return f"{rank}e hoogste van {len(values)} {LEVEL_PLURAL[area.level]}"

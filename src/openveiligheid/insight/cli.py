@@ -1,0 +1,269 @@
+"""Shared reading and output of the stateless insight commands ``hotspots`` and ``signalering``.
+
+Both read figures files without a database (as ``openveiligheid evaluate`` does): the rows of
+every file are combined, later files winning, and sums over months and over buurten/wijken are
+derived in memory by the same code the imports use (``indicators/aggregation.py``). Output is
+a table for people, CSV for scripts (unrounded) or JSON (unrounded, NaN as ``null``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from openveiligheid.core.errors import InputError
+from openveiligheid.core.periods import Period, PeriodError, parse_period
+from openveiligheid.imports.parsers.figures import read_figures
+from openveiligheid.indicators.aggregation import Key, Observation, children_from_codes, derive
+from openveiligheid.indicators.engine import FigureSet
+from openveiligheid.indicators.formatting import format_number
+
+FORMATS = ("table", "csv", "json")
+EMPTY = "–"
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def dutch_errors() -> Iterator[None]:
+    """Turn unusable input and missing files into a :class:`CommandError` in Dutch."""
+    try:
+        yield
+    except InputError as exc:
+        raise CommandError("Fouten in de invoer:\n" + exc.summary()) from exc
+    except FileNotFoundError as exc:
+        raise CommandError(f"Bestand niet gevonden: {exc.filename}") from exc
+    except IsADirectoryError as exc:
+        raise CommandError(f"Geen bestand maar een map: {exc.filename}") from exc
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures of all files: as read (``observed``) and with the derived sums (``known``)."""
+
+    observed: dict[Key, Observation]
+    known: dict[Key, Observation]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable) -> Figures:
+        observed = {(r.measure, r.area, r.period): Observation(r.value, r.status) for r in rows}
+        derived = derive(observed, children_from_codes(area for _, area, _ in observed))
+        return cls(observed, {**observed, **derived})
+
+    @property
+    def measures(self) -> set[str]:
+        return {measure for measure, _, _ in self.observed}
+
+    def figure_set(self) -> FigureSet:
+        """The engine's view of the same figures (for ``population_of``)."""
+        return FigureSet(self.known)
+
+    def value(self, measure: str, area: str, period: Period) -> float | None:
+        found = self.known.get((measure, area, period))
+        return None if found is None else found.value
+
+    def periods(self, measure: str) -> list[Period]:
+        found = {p for m, _, p in self.known if m == measure}
+        return sorted(found, key=lambda p: (p.year, p.month or 0))
+
+
+def read_figure_files(paths: Sequence[str]) -> Figures:
+    """Read every figures file (cijfers-CSV or CBS open data); raise a Dutch CommandError."""
+    rows = []
+    with dutch_errors():
+        for path in paths:
+            rows.extend(read_figures(path).rows)
+    return Figures.from_rows(rows)
+
+
+def require_measure(figures: Figures, measure: str, option: str = "--measure") -> None:
+    """Stop with a Dutch error when no file holds ``measure``."""
+    if measure in figures.measures:
+        return
+    known = ", ".join(sorted(figures.measures)[:10]) or "geen"
+    raise CommandError(
+        f"{option}: maat {measure} komt in geen cijferbestand voor (wel in de bestanden: {known})"
+    )
+
+
+def parse_period_option(text: str, option: str = "--period") -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise CommandError(f"{option}: {exc}") from exc
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``1 signaal``, ``3 signalen``."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def shortlist(codes: Sequence[str], limit: int = 5) -> str:
+    """The first ``limit`` codes and how many more: ``BU00140000, … en nog 3``."""
+    shown = ", ".join(codes[:limit])
+    return shown + (f" en nog {len(codes) - limit}" if len(codes) > limit else "")
+
+
+def period_range(periods: Sequence[Period]) -> str:
+    """``2013-01 tot en met 2017-08`` for the error that a period has no figures."""
+    if not periods:
+        return "geen"
+    if len(periods) == 1:
+        return str(periods[0])
+    return f"{periods[0]} tot en met {periods[-1]}"
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the table format: which key, its heading, how a value is shown."""
+
+    key: str
+    heading: str
+    show: Callable[[Any], str] = str
+    numeric: bool = False
+
+
+def number(decimals: int) -> Callable[[Any], str]:
+    """A Dutch number with a fixed number of decimals; ``–`` when missing; no ``-0,00``."""
+
+    def shown(value: Any) -> str:
+        value = _finite(value)
+        if value is not None and round(value, decimals) == 0:
+            value = 0.0
+        return format_number(value, decimals, EMPTY)
+
+    return shown
+
+
+def count(value: Any) -> str:
+    """A count: whole numbers without decimals, other values with one."""
+    value = _finite(value)
+    if value is None:
+        return EMPTY
+    return format_number(value, 0 if float(value).is_integer() else 1, EMPTY)
+
+
+def capped(show: Callable[[Any], str], limit: float) -> Callable[[Any], str]:
+    """``show``, but values of ``limit`` or more as ``> limit`` (keeps a table readable)."""
+
+    def shown(value: Any) -> str:
+        finite = _finite(value)
+        if finite is not None and finite >= limit:
+            return "> " + format_number(limit, 0)
+        return show(value)
+
+    return shown
+
+
+def percent(value: Any) -> str:
+    """A share as a whole percentage: ``0.95`` -> ``95%``."""
+    value = _finite(value)
+    return EMPTY if value is None else format_number(value * 100, 0) + "%"
+
+
+def text(value: Any) -> str:
+    return EMPTY if value is None or value == "" else str(value)
+
+
+def yes_no(value: Any) -> str:
+    return "ja" if value else "nee"
+
+
+def render(
+    records: list[dict[str, Any]],
+    fmt: str,
+    *,
+    fields: Sequence[str],
+    columns: Sequence[Column],
+    title: str,
+    notes: Sequence[str] = (),
+) -> str:
+    """``records`` as ``table``, ``csv`` (columns ``fields``) or ``json``."""
+    if fmt == "json":
+        return as_json(records)
+    if fmt == "csv":
+        return as_csv(records, fields)
+    return as_table(records, columns, title, notes)
+
+
+def json_safe(value: Any) -> Any:
+    """NaN and infinity become None, numpy scalars plain Python, recursively."""
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def as_json(records: list[dict[str, Any]]) -> str:
+    return json.dumps(json_safe(records), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _csv_cell(value: Any) -> Any:
+    value = json_safe(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def as_csv(records: list[dict[str, Any]], fields: Sequence[str]) -> str:
+    """Comma-separated, header row, unrounded; empty cells for missing values."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({key: _csv_cell(record.get(key)) for key in fields})
+    return buffer.getvalue()
+
+
+def as_table(
+    records: list[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str,
+    notes: Sequence[str] = (),
+) -> str:
+    """Aligned columns (numbers right-aligned, Dutch notation) under a title line."""
+    rows = [[c.heading for c in columns]]
+    rows += [[c.show(record.get(c.key)) for c in columns] for record in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+    lines = [title]
+    for n, row in enumerate(rows):
+        cells = [
+            cell.rjust(width) if column.numeric and n else cell.ljust(width)
+            for cell, width, column in zip(row, widths, columns, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    if notes:
+        lines += [""] + [f"* {note}" for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None

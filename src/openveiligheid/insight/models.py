@@ -1,0 +1,130 @@
+"""Stored results of the analyses: computed after each import, read by the pages.
+
+Pages never run the statistics themselves (``import esda`` alone takes seconds); they read
+these tables. Each row belongs to an :class:`AnalysisRun`, which says when and with which
+parameters it was computed. A new run for the same scope replaces the old rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AnalysisRun(models.Model):
+    HOTSPOTS, SPACE_TIME, SIGNALS, GRID = "hotspots", "ruimte-tijd", "signalering", "raster"
+    KIND_CHOICES = [
+        (HOTSPOTS, "hotspots (Gi*)"),
+        (SPACE_TIME, "ruimte-tijdklassen"),
+        (SIGNALS, "signalering"),
+        (GRID, "raster en dichtheid"),
+    ]
+
+    kind = models.CharField("soort", max_length=20, choices=KIND_CHOICES)
+    division = models.PositiveSmallIntegerField("indeling", null=True)
+    started_at = models.DateTimeField("gestart", auto_now_add=True)
+    seconds = models.FloatField("duur (s)", default=0)
+    parameters = models.JSONField("parameters", default=dict)
+    message = models.TextField("samenvatting", blank=True)
+
+    class Meta:
+        verbose_name = "analyse"
+        verbose_name_plural = "analyses"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%d-%m-%Y %H:%M}"
+
+
+class HotspotResult(models.Model):
+    """EB-smoothed rate and Gi* of one area for one measure and year."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="hotspots")
+    measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE)
+    period = models.CharField("periode", max_length=10)
+    count = models.FloatField(null=True)
+    population = models.FloatField(null=True)
+    rate = models.FloatField(null=True)
+    smoothed_rate = models.FloatField(null=True)
+    rate_lower = models.FloatField(null=True)
+    rate_upper = models.FloatField(null=True)
+    gi_z = models.FloatField(null=True)
+    p_value = models.FloatField(null=True)
+    p_fdr = models.FloatField(null=True)
+    hotspot_class = models.CharField(max_length=20, blank=True)
+    confidence = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area", "period"], name="hotspot_measure_area_period"
+            )
+        ]
+
+
+class SpaceTimeResult(models.Model):
+    """The space-time class (Chainey 2020) of one area for one measure over the years."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="space_time")
+    measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE)
+    code = models.CharField(max_length=30)
+    label = models.CharField(max_length=60)
+    hot_periods = models.PositiveSmallIntegerField()
+    cold_periods = models.PositiveSmallIntegerField()
+    periods = models.PositiveSmallIntegerField()
+    first_period = models.CharField(max_length=10)
+    last_period = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "area"], name="spacetime_measure_area")
+        ]
+
+
+class Signal(models.Model):
+    """Early warning for one series (measure x area) in one period."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="signals")
+    measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE)
+    period = models.CharField("periode", max_length=10, db_index=True)
+    observed = models.FloatField()
+    expected = models.FloatField()
+    threshold = models.FloatField()
+    p_value = models.FloatField(null=True)
+    p_adjusted = models.FloatField(null=True)
+    alarm = models.BooleanField(default=False, db_index=True)
+    method = models.CharField(max_length=30)
+    since = models.PositiveSmallIntegerField(null=True)
+    unusual = models.CharField(max_length=60, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area", "period"], name="signal_measure_area_period"
+            )
+        ]
+
+
+class GridCell(models.Model):
+    """An aggregated grid cell of incidents: never a point, only counts and density."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="cells")
+    measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
+    gemeente_code = models.CharField(max_length=6)
+    period = models.CharField(max_length=10)
+    cell_id = models.CharField(max_length=40)
+    area_name = models.CharField("buurt (midden van het vak)", max_length=200, blank=True)
+    map_path = models.TextField()
+    map_xmin = models.FloatField()
+    map_ymin = models.FloatField()
+    map_xmax = models.FloatField()
+    map_ymax = models.FloatField()
+    count = models.PositiveIntegerField()
+    density = models.FloatField()
+    gi_z = models.FloatField(null=True)
+    p_fdr = models.FloatField(null=True)
+    hotspot_class = models.CharField(max_length=20, blank=True)
+    confidence = models.FloatField(null=True)

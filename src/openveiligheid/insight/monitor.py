@@ -1,0 +1,321 @@
+"""The two-weekly monitor: signals, largest changes and hotspot classes of one period.
+
+Everything here reads stored results (:mod:`openveiligheid.insight.models`) and stored
+figures; nothing is computed with the statistics libraries at page time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from openveiligheid.areas.models import Area
+from openveiligheid.core.areacodes import GEMEENTE, WIJK
+from openveiligheid.core.periods import Period, parse_period, period_label
+from openveiligheid.figures.models import Figure
+from openveiligheid.figures.services import measure_labels
+from openveiligheid.indicators.formatting import format_change, format_number
+from openveiligheid.insight.models import GridCell, HotspotResult, Signal, SpaceTimeResult
+
+MIN_COUNT_FOR_CHANGE = 5  #: changes of smaller counts are noise, not news
+
+
+def area_href(area: Area) -> str:
+    return reverse("dashboard:gebied", args=[area.code]) + f"?indeling={area.division}"
+
+
+@dataclass
+class SignalView:
+    area: str
+    area_href: str
+    level: str
+    measure: str
+    observed: str
+    expected: str
+    threshold: str
+    method: str
+    unusual: str
+    since: int | None
+    description: str
+    alarm: bool
+
+
+@dataclass
+class ChangeView:
+    area: str
+    area_href: str
+    measure: str
+    now: str
+    before: str
+    change: str
+    difference: float
+
+
+@dataclass
+class HotspotClassView:
+    area: str
+    area_href: str
+    measure: str
+    label: str
+    code: str
+    detail: str
+
+
+@dataclass
+class Monitor:
+    periods: list[str]
+    period: str | None
+    period_label: str
+    signals: list[SignalView] = field(default_factory=list)
+    series_count: int = 0
+    changes: list[ChangeView] = field(default_factory=list)
+    hotspot_classes: list = field(default_factory=list)
+    hotspots_year: list = field(default_factory=list)
+    grids: list = field(default_factory=list)
+    min_count: int = MIN_COUNT_FOR_CHANGE
+
+
+def signal_views(signals, labels: dict[str, str]) -> list[SignalView]:
+    return [
+        SignalView(
+            area=s.area.name,
+            area_href=area_href(s.area),
+            level=s.area.get_level_display(),
+            measure=labels.get(s.measure.name) or s.measure.name,
+            observed=format_number(s.observed, 0),
+            expected=format_number(s.expected, 1),
+            threshold=format_number(s.threshold, 1),
+            method=s.method,
+            unusual=s.unusual,
+            since=s.since,
+            description=s.description,
+            alarm=s.alarm,
+        )
+        for s in signals
+    ]
+
+
+def monitor(gemeente_code: str, period: str | None = None) -> Monitor:
+    stored = Signal.objects.filter(area__gemeente_code=gemeente_code)
+    periods = sorted(set(stored.values_list("period", flat=True)), reverse=True)
+    chosen = period if period in periods else (periods[0] if periods else None)
+    result = Monitor(periods, chosen, period_label(chosen) if chosen else "")
+    if chosen is None:
+        return result
+    in_period = stored.filter(period=chosen).select_related("area", "measure")
+    alarms = in_period.filter(alarm=True).order_by("p_adjusted", "-observed")
+    labels = measure_labels(set(in_period.values_list("measure__name", flat=True)))
+    result.signals = signal_views(alarms, labels)
+    result.series_count = in_period.count()
+    result.changes = largest_changes(gemeente_code, parse_period(chosen), labels)
+    result.hotspot_classes = space_time_classes(gemeente_code, labels)
+    result.hotspots_year = latest_hotspots(gemeente_code, labels)
+    result.grids = grid_views(gemeente_code)
+    return result
+
+
+def largest_changes(gemeente_code: str, period: Period, labels, limit: int = 10):
+    """The largest rises and falls against the same period a year earlier (gemeente, wijken)."""
+    if period.month is None:
+        return []
+    before = Period(period.year - 1, period.month)
+    figures = Figure.objects.filter(
+        area__gemeente_code=gemeente_code,
+        area__level__in=[GEMEENTE, WIJK],
+        period__in=[str(period), str(before)],
+    ).select_related("area", "measure")
+    pairs: dict[tuple[int, int], dict[str, Figure]] = {}
+    for figure in figures:
+        pairs.setdefault((figure.measure_id, figure.area_id), {})[figure.period] = figure
+    changes = []
+    for found in pairs.values():
+        now, then = found.get(str(period)), found.get(str(before))
+        if not now or not then or max(now.value, then.value) < MIN_COUNT_FOR_CHANGE:
+            continue
+        pct = (now.value - then.value) / then.value * 100 if then.value else None
+        changes.append(
+            ChangeView(
+                area=now.area.name,
+                area_href=area_href(now.area),
+                measure=labels.get(now.measure.name) or now.measure.name,
+                now=format_number(now.value, 0),
+                before=format_number(then.value, 0),
+                change=format_change(pct),
+                difference=now.value - then.value,
+            )
+        )
+    return sorted(changes, key=lambda c: abs(c.difference), reverse=True)[:limit]
+
+
+@dataclass
+class ClassGroup:
+    """Areas of one measure and level that share a class, for a compact table."""
+
+    measure: str
+    level: str
+    label: str
+    code: str
+    areas: list[tuple[str, str]]  # (name, href)
+
+
+def _grouped(rows, label_of, code_of, labels) -> list[ClassGroup]:
+    groups: dict[tuple, ClassGroup] = {}
+    for row in rows:
+        measure = labels.get(row.measure.name) or row.measure.label or row.measure.name
+        key = (measure, row.area.level, label_of(row))
+        if key not in groups:
+            groups[key] = ClassGroup(
+                measure, row.area.get_level_display(), key[2], code_of(row), []
+            )
+        groups[key].areas.append((row.area.name, area_href(row.area)))
+    return list(groups.values())
+
+
+def space_time_classes(gemeente_code: str, labels) -> list[ClassGroup]:
+    """Areas per space-time class (Chainey), per measure and level; no-pattern areas left out."""
+    rows = (
+        SpaceTimeResult.objects.filter(area__gemeente_code=gemeente_code)
+        .exclude(code__in=["no_pattern", "not_computed"])
+        .select_related("area", "measure")
+        .order_by("measure__name", "area__level", "code", "area__name")
+    )
+    return _grouped(
+        rows, lambda r: f"{r.label} ({r.first_period}–{r.last_period})", lambda r: r.code, labels
+    )
+
+
+def latest_hotspots(gemeente_code: str, labels) -> list[ClassGroup]:
+    """Hot- and coldspots (Gi*, FDR) of the newest year, per measure and level."""
+    from openveiligheid.insight.results import hotspot_words
+
+    stored = HotspotResult.objects.filter(area__gemeente_code=gemeente_code)
+    rows = []
+    for measure_id in sorted(set(stored.values_list("measure_id", flat=True))):
+        mine = stored.filter(measure_id=measure_id)
+        latest = max(mine.values_list("period", flat=True))
+        rows += list(
+            mine.filter(period=latest, hotspot_class__in=["hotspot", "coldspot"])
+            .select_related("area", "measure")
+            .order_by("area__level", "hotspot_class", "-confidence", "area__name")
+        )
+    return _grouped(
+        rows,
+        lambda r: f"{hotspot_words(r.hotspot_class, r.confidence)} in {r.period}",
+        lambda r: r.hotspot_class,
+        labels,
+    )
+
+
+# --- the incident grid ------------------------------------------------------------------------
+
+SMALL_COUNT = 5  #: counts below this are shown as "< 5": a cell must not point at incidents
+
+
+@dataclass
+class GridRow:
+    area: str
+    count: str
+    density: str
+    label: str
+    peak: float = 0.0
+
+
+@dataclass
+class GridView:
+    measure: str
+    period: str
+    map: object
+    outline_legend: list
+    cells: int
+    rows: list[GridRow]
+
+
+def shown_count(count: int) -> str:
+    return f"< {SMALL_COUNT}" if 0 < count < SMALL_COUNT else format_number(count, 0)
+
+
+def grid_views(gemeente_code: str) -> list[GridView]:
+    """Per incident measure, the newest grid: density map with hot/coldspot cells outlined."""
+    from openveiligheid.dashboard.maps import MapArea, choropleth, outline_legend
+    from openveiligheid.insight.results import hotspot_words, outline_class
+
+    cells = GridCell.objects.filter(gemeente_code=gemeente_code).select_related("measure")
+    views = []
+    for measure_id in sorted(set(cells.values_list("measure_id", flat=True))):
+        mine = list(cells.filter(measure_id=measure_id).order_by("cell_id"))
+        label = mine[0].measure.label or mine[0].measure.name
+        outlines, areas, rows = {}, [], []
+        for cell in (c for c in mine if c.map_path):
+            css = outline_class(cell.hotspot_class, cell.confidence)
+            words = hotspot_words(cell.hotspot_class, cell.confidence) if css else ""
+            if css:
+                outlines[cell.cell_id] = (css, words)
+            display = f"{format_number(cell.density, 0)} per km² (aantal {shown_count(cell.count)})"
+            areas.append(_cell_area(MapArea, cell, display, css, words))
+            if css and cell.hotspot_class == "hotspot":
+                rows.append(cell)
+        title = f"{label}: dichtheid per km², {mine[0].period}"
+        views.append(
+            GridView(
+                measure=label,
+                period=mine[0].period,
+                map=choropleth(areas, title=title, decimals=1),
+                outline_legend=outline_legend(outlines),
+                cells=len(mine),
+                rows=_hot_cells_per_buurt(rows),
+            )
+        )
+    return views
+
+
+def _cell_area(map_area, cell: GridCell, display: str, css: str | None, words: str):
+    return map_area(
+        code=cell.cell_id,
+        name=f"Vak bij {cell.area_name}" if cell.area_name else "Vak",
+        path=cell.map_path,
+        bounds=(cell.map_xmin, cell.map_ymin, cell.map_xmax, cell.map_ymax),
+        value=cell.density,
+        display=display,
+        href="",
+        label=words,
+        outline=css,
+    )
+
+
+def _hot_cells_per_buurt(cells: list[GridCell]) -> list[GridRow]:
+    """Hotspot cells summed per buurt (of the cell's centre), highest density first."""
+    per_buurt: dict[str, list[GridCell]] = {}
+    for cell in cells:
+        per_buurt.setdefault(cell.area_name or "buiten de buurten", []).append(cell)
+    rows = [
+        GridRow(
+            area=name,
+            count=shown_count(sum(c.count for c in found)),
+            density=format_number(max(c.density for c in found), 0),
+            label=f"{len(found)} vak{'ken' if len(found) > 1 else ''}",
+            peak=max(c.density for c in found),
+        )
+        for name, found in per_buurt.items()
+    ]
+    return sorted(rows, key=lambda r: -r.peak)
+
+
+@dataclass
+class SignalSummary:
+    """The newest month's signals, for the start page."""
+
+    period_label: str
+    signals: list[SignalView]
+    series_count: int
+
+
+def latest_signals(gemeente_code: str) -> SignalSummary | None:
+    stored = Signal.objects.filter(area__gemeente_code=gemeente_code)
+    period = stored.order_by("-period").values_list("period", flat=True).first()
+    if period is None:
+        return None
+    in_period = stored.filter(period=period)
+    alarms = in_period.filter(alarm=True).select_related("area", "measure").order_by("p_adjusted")
+    labels = measure_labels(set(in_period.values_list("measure__name", flat=True)))
+    return SignalSummary(period_label(period), signal_views(alarms, labels), in_period.count())

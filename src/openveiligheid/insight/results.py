@@ -1,0 +1,87 @@
+"""Reading stored analysis results for the dashboard's map and area pages."""
+
+from __future__ import annotations
+
+from openveiligheid.areas.models import Area
+from openveiligheid.indicators.formatting import format_number
+from openveiligheid.insight.models import HotspotResult, SpaceTimeResult
+from openveiligheid.insight.monitor import HotspotClassView, area_href
+
+
+def outline_class(hotspot_class: str, confidence: float | None) -> str | None:
+    """The map's outline style for a Gi* class: ``hotspot-99``, ``coldspot-95`` or None."""
+    if hotspot_class not in {"hotspot", "coldspot"} or not confidence:
+        return None
+    return f"{hotspot_class}-{round(confidence * 100)}"
+
+
+def hotspot_words(hotspot_class: str, confidence: float | None) -> str:
+    if hotspot_class not in {"hotspot", "coldspot"} or not confidence:
+        return hotspot_class or "niet berekend"
+    return f"{hotspot_class} ({round(confidence * 100)}% betrouwbaarheid)"
+
+
+def hotspot_outlines(
+    measure: str, division: int | None, level: str, period: str
+) -> dict[str, tuple[str, str]]:
+    """Area code -> (outline class, words) for the hot- and coldspots of one map."""
+    rows = HotspotResult.objects.filter(
+        measure__name=measure, area__division=division, area__level=level, period=period
+    ).values_list("area__code", "hotspot_class", "confidence")
+    outlines = {}
+    for code, found, confidence in rows:
+        css = outline_class(found, confidence)
+        if css:
+            outlines[code] = (css, hotspot_words(found, confidence))
+    return outlines
+
+
+def has_hotspots(measure: str, division: int | None, level: str, period: str) -> bool:
+    return HotspotResult.objects.filter(
+        measure__name=measure, area__division=division, area__level=level, period=period
+    ).exists()
+
+
+def area_hotspots(area: Area) -> list[HotspotClassView]:
+    """The area's Gi* class of the newest year and its space-time class, per measure."""
+    views = []
+    newest: dict[int, HotspotResult] = {}
+    for row in HotspotResult.objects.filter(area=area).select_related("measure"):
+        if row.measure_id not in newest or row.period > newest[row.measure_id].period:
+            newest[row.measure_id] = row
+    for row in newest.values():
+        views.append(
+            HotspotClassView(
+                area=area.name,
+                area_href=area_href(area),
+                measure=row.measure.label or row.measure.name,
+                label=f"{hotspot_words(row.hotspot_class, row.confidence)} in {row.period}",
+                code=row.hotspot_class or "niet-berekend",
+                detail=(
+                    f"Gi* z = {format_number(row.gi_z, 2)}, p na FDR-correctie = "
+                    f"{format_number(row.p_fdr, 3)}"
+                    + (
+                        f"; afgevlakt cijfer {format_number(row.smoothed_rate, 1)} per 1.000 "
+                        f"(95%-band {format_number(row.rate_lower, 1)} tot "
+                        f"{format_number(row.rate_upper, 1)})"
+                        if row.smoothed_rate is not None
+                        else ""
+                    )
+                ),
+            )
+        )
+    for row in SpaceTimeResult.objects.filter(area=area).select_related("measure"):
+        views.append(
+            HotspotClassView(
+                area=area.name,
+                area_href=area_href(area),
+                measure=row.measure.label or row.measure.name,
+                label=f"{row.label} ({row.first_period}–{row.last_period})",
+                code=row.code,
+                detail=(
+                    f"hotspot in {row.hot_periods} en coldspot in {row.cold_periods} van "
+                    f"{row.periods} jaren"
+                ),
+            )
+        )
+    return views

@@ -1,0 +1,436 @@
+"""Computing the analyses from stored figures and storing their results.
+
+Called after every successful import (see :func:`on_import`) and by ``openveiligheid
+analyseren``. Per division with buurt boundaries, for every gemeente in it:
+
+* hotspots: per measure, level (wijk, buurt) and year, EB-smoothed rates and Gi* (esda);
+* space-time classes per measure and level over those years (Chainey 2020);
+* signals: per monthly series (measure x gemeente/wijk/buurt), the last months judged with the
+  improved Farrington method or EARS, with Benjamini-Hochberg over the series of one month;
+* the incident grid: counts, Gi* and kernel density in 250 m cells for the newest full year.
+
+The statistics live in :mod:`openveiligheid.insight.stats`; this module only reads figures,
+calls them and stores what they return. Pages read the stored rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+
+from openveiligheid.areas.models import Area
+from openveiligheid.areas.shapes import bounds, rd_shapes, svg_path
+from openveiligheid.core.areacodes import BUURT, GEMEENTE, WIJK
+from openveiligheid.core.periods import Period, period_label
+from openveiligheid.figures.models import Figure, Incident, Measure
+from openveiligheid.indicators.engine import POPULATION
+from openveiligheid.insight.models import (
+    AnalysisRun,
+    GridCell,
+    HotspotResult,
+    Signal,
+    SpaceTimeResult,
+)
+
+log = logging.getLogger(__name__)
+
+HOTSPOT_LEVELS = (WIJK, BUURT)
+SIGNAL_LEVELS = (GEMEENTE, WIJK, BUURT)
+SIGNAL_MONTHS = 6  #: the newest months that get judged (the monitor's periods)
+GRID_CELL = 250.0  #: metres
+MIN_YEARS_SPACE_TIME = 2
+
+
+# --- when to run ---------------------------------------------------------------------------
+
+_deferred: list[bool] = []
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Skip the analysis after each import inside the block (e.g. the demo runs it once)."""
+    _deferred.append(True)
+    try:
+        yield
+    finally:
+        _deferred.pop()
+
+
+def on_import(sender, run, **kwargs) -> None:
+    """After a successful import: recompute the analyses of its division."""
+    if _deferred or not settings.ANALYSE_AFTER_IMPORT or run.division is None:
+        return
+    if run.kind not in {"figures", "incidents", "boundaries"}:
+        return
+    try:
+        refresh(run.division)
+    except Exception:  # the import is stored; a failing analysis must not look like its crash
+        log.exception("Analyse na import %s (indeling %s) mislukt", run.pk, run.division)
+
+
+def refresh(division: int) -> list[AnalysisRun]:
+    """Recompute and store every analysis for ``division``; returns the runs."""
+    gemeenten = sorted(
+        set(
+            Area.objects.filter(division=division, level=BUURT)
+            .exclude(boundary="")
+            .values_list("gemeente_code", flat=True)
+        )
+    )
+    runs = [
+        refresh_hotspots(division, gemeenten),
+        refresh_signals(division),
+        refresh_grid(division, gemeenten),
+    ]
+    return [r for r in runs if r is not None]
+
+
+@contextmanager
+def _run(kind: str, division: int, parameters: dict) -> Iterator[AnalysisRun]:
+    started = time.perf_counter()
+    with transaction.atomic():
+        run = AnalysisRun.objects.create(kind=kind, division=division, parameters=parameters)
+        yield run
+        run.seconds = time.perf_counter() - started
+        run.save()
+    log.debug("%s (indeling %s): %s in %.1f s", kind, division, run.message, run.seconds)
+
+
+# --- hotspots and space-time classes ----------------------------------------------------------
+
+
+def refresh_hotspots(division: int, gemeenten: list[str]) -> AnalysisRun | None:
+    from openveiligheid.insight.stats import spatial
+
+    if not gemeenten:
+        return None
+    parameters = {
+        "permutations": spatial.PERMUTATIONS,
+        "seed": spatial.SEED,
+        "weights": "queen, binair, inclusief het gebied zelf (Gi*)",
+        "correction": "Benjamini-Hochberg (FDR)",
+        "levels": list(HOTSPOT_LEVELS),
+    }
+    with _run(AnalysisRun.HOTSPOTS, division, parameters) as run:
+        HotspotResult.objects.filter(area__division=division).delete()
+        SpaceTimeResult.objects.filter(area__division=division).delete()
+        stored = classes = 0
+        for gemeente in gemeenten:
+            for level in HOTSPOT_LEVELS:
+                found, spacetime = _hotspots_of(run, division, gemeente, level)
+                stored += found
+                classes += spacetime
+        run.message = f"{stored} gebiedsuitkomsten (Gi*), {classes} ruimte-tijdklassen"
+    return run
+
+
+def _hotspots_of(run: AnalysisRun, division: int, gemeente: str, level: str) -> tuple[int, int]:
+    from openveiligheid.insight.stats.spatial import hotspots
+
+    areas = list(
+        Area.objects.filter(division=division, gemeente_code=gemeente, level=level).exclude(
+            boundary=""
+        )
+    )
+    if len(areas) < 3:
+        return 0, 0
+    shapes = rd_shapes(areas)
+    by_code = {a.code: a for a in areas}
+    yearly = _yearly_figures(division, gemeente, level)
+    populations = yearly.pop(POPULATION, {})
+    from openveiligheid.insight.stats.spatial import queen_weights
+
+    weights = queen_weights(shapes)
+    measures = {m.name: m for m in Measure.objects.filter(name__in=yearly)}
+    rows, series = [], defaultdict(dict)
+    for name, per_year in yearly.items():
+        if not measures[name].additive:
+            continue  # a rate or index: Gi* and smoothing are for counts (docs/methods.md)
+        for year, counts in sorted(per_year.items()):
+            if any(value < 0 for value in counts.values()):
+                log.warning("%s %s heeft negatieve waarden: geen hotspots", name, year)
+                continue
+            population = _population_for(populations, year, shapes)
+            counts = {code: value for code, value in counts.items() if code in shapes}
+            for result in hotspots(counts, shapes, population, weights=weights):
+                rows.append(_hotspot_row(run, measures[name], by_code[result.area], year, result))
+                series[name].setdefault(result.area, []).append((year, result))
+    HotspotResult.objects.bulk_create(rows, batch_size=1000)
+    classes = _store_space_time(run, series, measures, by_code)
+    return len(rows), classes
+
+
+def _yearly_figures(division: int, gemeente: str, level: str) -> dict:
+    """measure -> year -> {area code: value}, yearly figures of one level in one gemeente."""
+    found: dict = defaultdict(lambda: defaultdict(dict))
+    rows = Figure.objects.filter(
+        area__division=division,
+        area__gemeente_code=gemeente,
+        area__level=level,
+        month__isnull=True,
+    ).values_list("measure__name", "year", "area__code", "value")
+    for name, year, code, value in rows:
+        found[name][year][code] = value
+    return found
+
+
+def _population_for(populations: dict, year: int, shapes) -> dict | None:
+    """Population per area of ``year`` or the latest earlier year; None if there is none."""
+    earlier = [y for y in populations if y <= year]
+    if not earlier:
+        return None
+    chosen = populations[max(earlier)]
+    return {code: chosen.get(code) for code in shapes}
+
+
+def _hotspot_row(run, measure, area, year, result) -> HotspotResult:
+    return HotspotResult(
+        run=run,
+        measure=measure,
+        area=area,
+        period=str(year),
+        count=result.count,
+        population=result.population,
+        rate=result.rate,
+        smoothed_rate=result.smoothed_rate,
+        rate_lower=result.rate_lower,
+        rate_upper=result.rate_upper,
+        gi_z=result.gi_z,
+        p_value=result.p_value,
+        p_fdr=result.p_fdr,
+        hotspot_class=result.hotspot_class or "",
+        confidence=result.confidence,
+    )
+
+
+def _store_space_time(run, series, measures, by_code) -> int:
+    from openveiligheid.insight.stats.spacetime import classify_space_time
+
+    rows = []
+    for name, per_area in series.items():
+        years = sorted({year for values in per_area.values() for year, _ in values})
+        if len(years) < MIN_YEARS_SPACE_TIME:
+            continue
+        chronological = {
+            code: [(r.gi_z, r.p_fdr) for _, r in sorted(values, key=lambda v: v[0])]
+            for code, values in per_area.items()
+            if len(values) == len(years)
+        }
+        for result in classify_space_time(chronological):
+            rows.append(
+                SpaceTimeResult(
+                    run=run,
+                    measure=measures[name],
+                    area=by_code[result.area],
+                    code=result.code,
+                    label=result.label,
+                    hot_periods=result.hot_periods,
+                    cold_periods=result.cold_periods,
+                    periods=result.periods,
+                    first_period=str(years[0]),
+                    last_period=str(years[-1]),
+                )
+            )
+    SpaceTimeResult.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+# --- signals ----------------------------------------------------------------------------------
+
+
+def refresh_signals(division: int) -> AnalysisRun | None:
+    """Judge the newest months of every monthly series of the division."""
+    from openveiligheid.insight.stats import earlywarning
+
+    monthly = _monthly_series(division)
+    if not monthly:
+        return None
+    parameters = {
+        "frequency": 12,
+        "months": SIGNAL_MONTHS,
+        "min_count": 5,
+        "alpha": 0.05,
+        "correction": "Benjamini-Hochberg (FDR) over alle reeksen van een maand",
+    }
+    with _run(AnalysisRun.SIGNALS, division, parameters) as run:
+        Signal.objects.filter(area__division=division).delete()
+        total = alarms = 0
+        for measure, (periods, per_area) in monthly.items():
+            for end in range(max(len(periods) - SIGNAL_MONTHS, 1), len(periods)):
+                series = {area: values[: end + 1] for area, values in per_area.items()}
+                judged = earlywarning.detect(series, 12)
+                rows = [_signal_row(run, measure, periods[end], s) for s in judged]
+                Signal.objects.bulk_create(rows, batch_size=1000)
+                total += len(rows)
+                alarms += sum(r.alarm for r in rows)
+        run.message = f"{total} reeksen beoordeeld, {alarms} signalen"
+    return run
+
+
+def _monthly_series(division: int) -> dict:
+    """measure -> (months in order, {area: counts in that order}) for complete monthly data."""
+    rows = Figure.objects.filter(
+        area__division=division,
+        area__level__in=SIGNAL_LEVELS,
+        month__isnull=False,
+        measure__additive=True,  # signalling judges counts, not rates
+    ).values_list("measure_id", "area_id", "year", "month", "value")
+    by_measure: dict = defaultdict(lambda: defaultdict(dict))
+    for measure, area, year, month, value in rows:
+        by_measure[measure][area][Period(year, month)] = value
+    measures = {m.pk: m for m in Measure.objects.filter(pk__in=by_measure)}
+    areas = {
+        a.pk: a for a in Area.objects.filter(pk__in={a for m in by_measure.values() for a in m})
+    }
+    found = {}
+    for measure_id, per_area in by_measure.items():
+        periods = sorted({p for values in per_area.values() for p in values})
+        series = {
+            areas[area_id]: [values.get(p) for p in periods] for area_id, values in per_area.items()
+        }
+        found[measures[measure_id]] = (periods, series)
+    return found
+
+
+def _signal_row(run, measure, period: Period, judged) -> Signal:
+    from openveiligheid.insight.stats.earlywarning import describe
+
+    area = judged.key
+    label = (measure.label or measure.name).lower()
+    return Signal(
+        run=run,
+        measure=measure,
+        area=area,
+        period=str(period),
+        observed=judged.observed,
+        expected=_finite(judged.expected),
+        threshold=_finite(judged.threshold),
+        p_value=judged.p_value,
+        p_adjusted=judged.p_adjusted,
+        alarm=judged.alarm,
+        method=judged.method,
+        since=judged.since,
+        unusual=judged.unusual,
+        description=describe(judged, label, area.name, period_label(period)),
+    )
+
+
+def _finite(value: float) -> float:
+    return value if value == value else 0.0  # NaN: not judged (method says why)
+
+
+# --- the incident grid --------------------------------------------------------------------------
+
+
+def refresh_grid(division: int, gemeenten: list[str]) -> AnalysisRun | None:
+    """Grid counts, Gi* and density of the newest full year of each incident code."""
+    incidents = Incident.objects.filter(area__division=division)
+    if not incidents.exists():
+        return None
+    parameters = {"cell_size_m": GRID_CELL, "kde": "scipy gaussian_kde, Scott"}
+    with _run(AnalysisRun.GRID, division, parameters) as run:
+        GridCell.objects.filter(run__division=division).delete()
+        stored = 0
+        for gemeente in gemeenten:
+            stored += _grid_of(run, division, gemeente, incidents)
+        run.message = f"{stored} rastervakken"
+    return run
+
+
+def _grid_of(run, division: int, gemeente: str, incidents) -> int:
+    from openveiligheid.figures.incidents import incident_measure
+    from openveiligheid.insight.stats.grid import grid_hotspots
+
+    areas = Area.objects.filter(division=division, gemeente_code=gemeente, level=BUURT)
+    shapes = rd_shapes(areas.exclude(boundary=""))
+    if not shapes:
+        return 0
+    import shapely
+
+    boundary = shapely.union_all(list(shapes.values()))
+    mine = incidents.filter(area__gemeente_code=gemeente)
+    stored = 0
+    for code in sorted(set(mine.values_list("code", flat=True))):
+        year = _newest_full_year(division, gemeente, incident_measure(code))
+        if year is None:
+            continue
+        points = _rd_points(mine.filter(code=code, reported_at__year=year))
+        measure = Measure.objects.get(name=incident_measure(code))
+        cells = grid_hotspots(points, boundary, cell_size=GRID_CELL)
+        names = _names_at([c.geometry.centroid for c in cells], shapes, areas)
+        GridCell.objects.bulk_create(
+            [
+                _grid_row(run, measure, gemeente, year, cell, name)
+                for cell, name in zip(cells, names, strict=True)
+            ],
+            batch_size=1000,
+        )
+        stored += len(cells)
+    return stored
+
+
+def _names_at(points, shapes: dict, areas) -> list[str]:
+    """The name of the buurt that contains each point ('' outside every buurt)."""
+    import shapely
+
+    codes = list(shapes)
+    tree = shapely.STRtree([shapes[c] for c in codes])
+    names = dict(areas.values_list("code", "name"))
+    found = [""] * len(points)
+    point_index, shape_index = tree.query(points, predicate="within")
+    for p, a in zip(point_index, shape_index, strict=True):
+        found[p] = names.get(codes[a], "")
+    return found
+
+
+def _newest_full_year(division: int, gemeente: str, measure: str) -> int | None:
+    """The newest year with a yearly figure (so all twelve months) for the gemeente."""
+    return (
+        Figure.objects.filter(
+            measure__name=measure,
+            area__division=division,
+            area__code=gemeente,
+            month__isnull=True,
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def _rd_points(incidents):
+    import numpy as np
+
+    from openveiligheid.areas.shapes import lonlat_to_rd
+
+    lonlat = np.array(list(incidents.values_list("lon", "lat")), dtype=float).reshape(-1, 2)
+    return lonlat_to_rd(lonlat)
+
+
+def _grid_row(run, measure, gemeente: str, year: int, cell, area_name: str) -> GridCell:
+    xmin, ymin, xmax, ymax = bounds(cell.geometry)
+    return GridCell(
+        run=run,
+        measure=measure,
+        gemeente_code=gemeente,
+        period=str(year),
+        cell_id=cell.cell_id,
+        area_name=area_name,
+        map_path=svg_path(cell.geometry, tolerance=0),
+        map_xmin=xmin,
+        map_ymin=ymin,
+        map_xmax=xmax,
+        map_ymax=ymax,
+        count=cell.count,
+        density=cell.density,
+        gi_z=cell.gi_z,
+        p_fdr=cell.p_fdr,
+        hotspot_class=cell.hotspot_class or "",
+        confidence=cell.confidence,
+    )

@@ -1,0 +1,44 @@
+"""What the browser tests share: where screenshots go, and the accessibility check with axe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+#: WCAG 2.0 and 2.1, levels A and AA: what Dutch government websites must meet.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, name: str) -> list[dict]:
+    """Run axe-core (from npm, served from disk) on the page; record and return violations."""
+    if not AXE.exists():
+        raise AssertionError(f"{AXE} ontbreekt: draai scripts/setup.sh (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    summary = {
+        "page": name,
+        "url": page.url,
+        "violations": [
+            {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"]}
+            for v in result["violations"]
+        ],
+        "passes": len(result["passes"]),
+        "incomplete": len(result["incomplete"]),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "axe-results.jsonl").open("a", encoding="utf-8") as out:
+        out.write(json.dumps(summary, ensure_ascii=False) + "\n")
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+    return "\n".join(lines)
