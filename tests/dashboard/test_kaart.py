@@ -63,7 +63,10 @@ def table_rows(content: str) -> list[tuple[str, str, str, str, str, str]]:
             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", body, re.S)
         ]
         value = re.search(r'data-value="([^"]*)"', body).group(1)
-        name, shown_code, shown, population, notes = cells
+        if len(cells) == 7:  # a rate with EB-smoothed values: two more columns
+            name, shown_code, shown, _smoothed, _band, population, notes = cells
+        else:
+            name, shown_code, shown, population, notes = cells
         assert shown_code == code
         rows.append((code, name, shown, value, population, notes))
     return rows

@@ -20,7 +20,6 @@ from openveiligheid.areas.services import import_boundaries
 from openveiligheid.areas.shapes import rd_shapes
 from openveiligheid.core.areacodes import BUURT, GEMEENTE, WIJK
 from openveiligheid.core.errors import InputError
-from openveiligheid.core.periods import Period, period_label
 from openveiligheid.figures.incidents import import_incidents
 from openveiligheid.figures.models import Figure, Incident, Measure
 from openveiligheid.imports.models import ImportRun
@@ -32,6 +31,7 @@ from openveiligheid.insight.models import (
     Signal,
     SpaceTimeResult,
 )
+from openveiligheid.insight.monitor import label_for
 from openveiligheid.insight.services import deferred, refresh, refresh_hotspots
 from openveiligheid.insight.stats import earlywarning, spatial
 from openveiligheid.insight.stats.spacetime import classify_space_time
@@ -126,7 +126,9 @@ def write_csv(path, lines: list[str]):
 
 
 def test_hotspot_rows_equal_gi_star_on_the_same_counts_shapes_and_populations(insight_demo, db):
-    stored = HotspotResult.objects.filter(area__division=DIVISION).select_related("measure", "area")
+    stored = HotspotResult.objects.filter(
+        area__division=DIVISION, period__regex=r"^\d{4}$"
+    ).select_related("measure", "area")  # the years; the newest months: the test below
     by_key = {(r.measure.name, r.area.code, r.period): r for r in stored}
     groups = {(r.measure.name, r.area.level, int(r.period)) for r in stored}
     # the demo's two incident measures on both levels, the outbreak's measure on wijken
@@ -156,6 +158,39 @@ def test_hotspot_rows_equal_gi_star_on_the_same_counts_shapes_and_populations(in
     assert compared == stored.count() > 900
     classes = set(stored.values_list("hotspot_class", flat=True))
     assert {spatial.HOTSPOT, spatial.COLDSPOT} <= classes  # not a vacuous comparison
+
+
+def test_the_newest_months_get_eb_smoothed_rates_and_gi_star(insight_demo, db):
+    """Monthly counts of the six newest months, per 1,000 inhabitants of 2017: EB and Gi*."""
+    stored = HotspotResult.objects.filter(
+        area__division=DIVISION, measure__name=A72, area__level=BUURT, period__regex=r"-"
+    ).select_related("area")
+    months = sorted(set(stored.values_list("period", flat=True)))
+    assert months == ["2017-03", "2017-04", "2017-05", "2017-06", "2017-07", "2017-08"]
+    areas = areas_of(BUURT)
+    shapes = rd_shapes(areas)
+    people = population(BUURT, 2017)
+    for month in ("2017-03", "2017-08"):
+        year, number = map(int, month.split("-"))
+        counts = dict(
+            Figure.objects.filter(
+                measure__name=A72,
+                area__division=DIVISION,
+                area__level=BUURT,
+                year=year,
+                month=number,
+            ).values_list("area__code", "value")
+        )
+        direct = {r.area: r for r in spatial.hotspots(counts, shapes, people)}
+        mine = {r.area.code: r for r in stored.filter(period=month)}
+        assert set(mine) == set(direct)
+        for code, want in direct.items():
+            got = mine[code]
+            for name in ("rate", "smoothed_rate", "rate_lower", "rate_upper", "gi_z", "p_fdr"):
+                assert same(getattr(got, name), getattr(want, name)), (month, code, name)
+        smoothed = [r for r in mine.values() if r.smoothed_rate is not None]
+        assert len(smoothed) > 90  # nearly every buurt has inhabitants
+        assert all(r.rate_lower <= r.smoothed_rate <= r.rate_upper for r in smoothed)
 
 
 def test_rates_use_the_population_of_that_year_or_an_earlier_one(insight_demo, db, tmp_path):
@@ -198,7 +233,9 @@ def test_rates_use_the_population_of_that_year_or_an_earlier_one(insight_demo, d
 
 
 def test_space_time_classes_equal_classify_space_time_on_the_stored_series(insight_demo, db):
-    rows = HotspotResult.objects.filter(area__division=DIVISION).select_related("measure", "area")
+    rows = HotspotResult.objects.filter(
+        area__division=DIVISION, period__regex=r"^\d{4}$"
+    ).select_related("measure", "area")  # space-time classes run over the years
     series: dict = defaultdict(lambda: defaultdict(list))
     for r in sorted(rows, key=lambda r: r.period):
         series[(r.measure.name, r.area.level)][r.area.code].append((r.gi_z, r.p_fdr))
@@ -236,10 +273,10 @@ def test_one_signal_per_monthly_series_per_judged_month(insight_demo, db):
         months, series = monthly_series(measure)
         judged = months[-6:]  # the six newest months are judged
         stored = list(
-            Signal.objects.filter(measure=measure, area__division=DIVISION).values_list(
-                "area_id", "period", "observed"
-            )
-        )
+            Signal.objects.filter(
+                measure=measure, area__division=DIVISION, period__regex=r"^\d{4}-\d{2}$"
+            ).values_list("area_id", "period", "observed")
+        )  # months; the two-week periods of the incidents are tested in test_twoweekly.py
         keys = [(area, period) for area, period, _ in stored]
         assert len(keys) == len(set(keys))
         assert set(keys) == {(area, month) for area in series for month in judged}, measure
@@ -275,7 +312,7 @@ def test_alarms_lie_above_their_threshold_and_every_signal_is_described_in_dutch
     for s in signals:
         assert s.description.startswith(f"In {s.area.name} "), s.description
         assert f" {dutch_number(s.observed)} " in s.description
-        assert period_label(Period(*map(int, s.period.split("-")))) in s.description
+        assert label_for(s.period) in s.description
         assert " geregistreerd" in s.description
         assert ("verwacht waren er" in s.description) or ("te weinig" in s.description)
     for s in alarms:
@@ -547,3 +584,19 @@ def test_a_rate_measure_is_not_smoothed_as_if_it_were_a_count(db, tmp_path):
     rows = HotspotResult.objects.filter(measure__name="misdrijven_per_1000:0.0.0")
     smoothed = [(r.area.code, r.rate, r.smoothed_rate) for r in rows if r.smoothed_rate is not None]
     assert smoothed == [], f"rates treated as counts and divided by inwoners: {smoothed}"
+
+
+def test_the_analyseren_command_recomputes_one_division(insight_demo, db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    before = AnalysisRun.objects.count()
+    out = io.StringIO()
+    call_command("analyseren", "--indeling", str(DIVISION), stdout=out)
+    kinds = set(AnalysisRun.objects.order_by("-pk")[:3].values_list("kind", flat=True))
+    assert AnalysisRun.objects.count() == before + 3
+    assert kinds == {AnalysisRun.HOTSPOTS, AnalysisRun.SIGNALS, AnalysisRun.GRID}
+    assert f"Indeling {DIVISION}, hotspots (Gi*):" in out.getvalue()
+    with pytest.raises(CommandError, match="Indeling 1999 bestaat niet"):
+        call_command("analyseren", "--indeling", "1999", stdout=io.StringIO())

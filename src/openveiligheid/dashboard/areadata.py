@@ -105,6 +105,34 @@ class AreaRow:
     small: bool
     notes: tuple[str, ...]
     href: str
+    smoothed: str = ""  # Empirical Bayes rate per 1,000, when the analyses computed one
+    band: str = ""  # its 95% band
+
+
+@dataclass(frozen=True)
+class AreaAnalysis:
+    """What the stored analyses say about one area on one map (see ``insight.results``)."""
+
+    outline: str | None  # "hotspot-99", "coldspot-95" … or None
+    words: str  # the class in Dutch, for the tooltip and the table
+    smoothed: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+
+def with_analysis(row: AreaRow, found: AreaAnalysis | None, rated: bool) -> AreaRow:
+    """The row with its hot/coldspot class and, for a rate, the EB-smoothed rate and band."""
+    if found is None:
+        return row
+    notes = (*row.notes, found.words) if found.outline else row.notes
+    if not rated or found.smoothed is None:
+        return dataclasses.replace(row, notes=notes)
+    return dataclasses.replace(
+        row,
+        notes=notes,
+        smoothed=format_number(found.smoothed, 1),
+        band=f"{format_number(found.lower, 1)} – {format_number(found.upper, 1)}",
+    )
 
 
 def area_href(area: Area) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -13,6 +12,7 @@ from openveiligheid.dashboard.areadata import (
     LEVEL_PLURAL,
     LEVELS,
     SORTS,
+    AreaAnalysis,
     AreaRow,
     Subject,
     map_of,
@@ -21,6 +21,7 @@ from openveiligheid.dashboard.areadata import (
     sort_rows,
     subjects,
     values_for,
+    with_analysis,
 )
 from openveiligheid.dashboard.maps import Choropleth
 from openveiligheid.policy.models import Plan
@@ -73,6 +74,7 @@ class MapPage:
     sort: str = "naam"
     descending: bool = False
     outlines: dict[str, tuple[str, str]] = field(default_factory=dict)
+    smoothed: bool = False  # the rows carry EB-smoothed rates
 
     @property
     def level_plural(self) -> str:
@@ -101,12 +103,12 @@ class MapPage:
         return [(str(p), period_label(p), p == self.period) for p in self.periods]
 
 
-OutlineSource = Callable[[str, int | None, str, str], dict[str, tuple[str, str]]]
+AnalysisSource = Callable[[str, int | None, str, str], dict[str, AreaAnalysis]]
 
 
-def map_page(plan: Plan, choice: MapChoice, outlines: OutlineSource | None = None) -> MapPage:
-    """The map page; ``outlines`` gives hot/coldspot outlines for (measure, division, level,
-    period), so that the dashboard shows what the analyses stored without depending on them."""
+def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = None) -> MapPage:
+    """The map page; ``analysis`` gives the stored results for (measure, division, level,
+    period): hot/coldspot outlines and EB-smoothed rates, computed after the import."""
     options = subjects(plan)
     messages: list[str] = []
     subject = _chosen_subject(options, choice, plan, messages)
@@ -125,16 +127,13 @@ def map_page(plan: Plan, choice: MapChoice, outlines: OutlineSource | None = Non
         return page
     found, rows = values_for(plan, definition, choice.level, period)
     page.division = found.division
-    marked = {}
-    if outlines and subject.definition.measures and period.month is None:
-        marked = outlines(subject.definition.measures[0], found.division, choice.level, str(period))
+    stored = {}
+    if analysis and subject.can_rate and len(subject.definition.measures) == 1:
+        stored = analysis(subject.definition.measures[0], found.division, choice.level, str(period))
+    marked = {code: (a.outline, a.words) for code, a in stored.items() if a.outline}
     page.outlines = marked
-    rows = [
-        dataclasses.replace(row, notes=(*row.notes, marked[row.code][1]))
-        if row.code in marked
-        else row
-        for row in rows
-    ]
+    rows = [with_analysis(row, stored.get(row.code), rate) for row in rows]
+    page.smoothed = any(row.smoothed for row in rows)
     page.rows = sort_rows(rows, choice.sort, choice.descending)
     if not any(row.value is not None for row in rows):
         messages.append(_why_empty(page))

@@ -16,7 +16,7 @@ from openveiligheid.dashboard.vergelijken import ComparisonChoice, comparison
 from openveiligheid.indicators.formatting import format_number
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.insight.monitor import latest_signals
-from openveiligheid.insight.results import area_hotspots, hotspot_outlines
+from openveiligheid.insight.results import area_hotspots, stored_analysis
 from openveiligheid.policy.services import active_plan
 
 
@@ -94,7 +94,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
     if page:
         return page
     choice = MapChoice.from_query(request.GET)
-    shown = map_page(plan, choice, hotspot_outlines)
+    shown = map_page(plan, choice, stored_analysis)
     context = {
         "plan": plan,
         "page": shown,

@@ -6,19 +6,29 @@ figures; nothing is computed with the statistics libraries at page time.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
 from openveiligheid.core.periods import Period, parse_period, period_label
-from openveiligheid.figures.models import Figure
+from openveiligheid.figures.models import Figure, Incident
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.formatting import format_change, format_number
+from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import GridCell, HotspotResult, Signal, SpaceTimeResult
 
 MIN_COUNT_FOR_CHANGE = 5  #: changes of smaller counts are noise, not news
+
+
+def label_for(period: str) -> str:
+    """A stored period in words: a month, a year or a two-week period."""
+    if twoweekly.is_block_text(period):
+        return twoweekly.block_label(period)
+    return period_label(period)
 
 
 def area_href(area: Area) -> str:
@@ -75,6 +85,15 @@ class Monitor:
     grids: list = field(default_factory=list)
     min_count: int = MIN_COUNT_FOR_CHANGE
 
+    @property
+    def period_groups(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+        """The period menu: two-week periods first (the meeting's rhythm), then months."""
+        groups = {"Twee weken": [], "Maanden": []}
+        for period in self.periods:
+            group = "Twee weken" if twoweekly.is_block_text(period) else "Maanden"
+            groups[group].append((period, label_for(period), period == self.period))
+        return [(name, options) for name, options in groups.items() if options]
+
 
 def signal_views(signals, labels: dict[str, str]) -> list[SignalView]:
     return [
@@ -100,7 +119,7 @@ def monitor(gemeente_code: str, period: str | None = None) -> Monitor:
     stored = Signal.objects.filter(area__gemeente_code=gemeente_code)
     periods = sorted(set(stored.values_list("period", flat=True)), reverse=True)
     chosen = period if period in periods else (periods[0] if periods else None)
-    result = Monitor(periods, chosen, period_label(chosen) if chosen else "")
+    result = Monitor(periods, chosen, label_for(chosen) if chosen else "")
     if chosen is None:
         return result
     in_period = stored.filter(period=chosen).select_related("area", "measure")
@@ -108,44 +127,89 @@ def monitor(gemeente_code: str, period: str | None = None) -> Monitor:
     labels = measure_labels(set(in_period.values_list("measure__name", flat=True)))
     result.signals = signal_views(alarms, labels)
     result.series_count = in_period.count()
-    result.changes = largest_changes(gemeente_code, parse_period(chosen), labels)
+    result.changes = largest_changes(gemeente_code, chosen, labels)
     result.hotspot_classes = space_time_classes(gemeente_code, labels)
     result.hotspots_year = latest_hotspots(gemeente_code, labels)
     result.grids = grid_views(gemeente_code)
     return result
 
 
-def largest_changes(gemeente_code: str, period: Period, labels, limit: int = 10):
-    """The largest rises and falls against the same period a year earlier (gemeente, wijken)."""
+def largest_changes(gemeente_code: str, period: str, labels, limit: int = 10):
+    """The largest rises and falls against the same period a year earlier (gemeente, wijken):
+    monthly figures for a month, incidents for a two-week period."""
+    if twoweekly.is_block_text(period):
+        pairs = _block_pairs(gemeente_code, period)
+    else:
+        pairs = _month_pairs(gemeente_code, parse_period(period))
+    changes = []
+    for (measure, area), (now, then) in pairs.items():
+        if max(now, then) < MIN_COUNT_FOR_CHANGE:
+            continue
+        pct = (now - then) / then * 100 if then else None
+        changes.append(
+            ChangeView(
+                area=area.name,
+                area_href=area_href(area),
+                measure=labels.get(measure) or measure,
+                now=format_number(now, 0),
+                before=format_number(then, 0),
+                change=format_change(pct),
+                difference=now - then,
+            )
+        )
+    return sorted(changes, key=lambda c: abs(c.difference), reverse=True)[:limit]
+
+
+def _month_pairs(gemeente_code: str, period: Period) -> dict:
+    """(measure, area) -> (now, a year earlier) from the monthly figures."""
     if period.month is None:
-        return []
+        return {}
     before = Period(period.year - 1, period.month)
     figures = Figure.objects.filter(
         area__gemeente_code=gemeente_code,
         area__level__in=[GEMEENTE, WIJK],
         period__in=[str(period), str(before)],
     ).select_related("area", "measure")
-    pairs: dict[tuple[int, int], dict[str, Figure]] = {}
+    found: dict[tuple[str, Area], dict[str, float]] = {}
     for figure in figures:
-        pairs.setdefault((figure.measure_id, figure.area_id), {})[figure.period] = figure
-    changes = []
-    for found in pairs.values():
-        now, then = found.get(str(period)), found.get(str(before))
-        if not now or not then or max(now.value, then.value) < MIN_COUNT_FOR_CHANGE:
+        found.setdefault((figure.measure.name, figure.area), {})[figure.period] = figure.value
+    return {
+        key: (values[str(period)], values[str(before)])
+        for key, values in found.items()
+        if str(period) in values and str(before) in values
+    }
+
+
+def _block_pairs(gemeente_code: str, period: str) -> dict:
+    """(measure, area) -> (now, a year earlier) counted from the incidents (26 blocks back)."""
+    from openveiligheid.figures.incidents import incident_measure
+
+    block = twoweekly.block_of(dt.date.fromisoformat(period))
+    earlier = block - twoweekly.PER_YEAR
+    start, end = twoweekly.block_start(earlier), twoweekly.block_start(block + 1)
+    incidents = Incident.objects.filter(
+        area__gemeente_code=gemeente_code,
+        reported_at__date__gte=start,
+        reported_at__date__lt=end,
+    ).values_list("code", "area__parent_id", "reported_at")
+    wijken = {a.pk: a for a in Area.objects.filter(gemeente_code=gemeente_code, level=WIJK)}
+    counts: dict[tuple[str, Area], list[float]] = {}
+    gemeente = None
+    for code, wijk_id, moment in incidents:
+        wijk = wijken.get(wijk_id)
+        if wijk is None:
             continue
-        pct = (now.value - then.value) / then.value * 100 if then.value else None
-        changes.append(
-            ChangeView(
-                area=now.area.name,
-                area_href=area_href(now.area),
-                measure=labels.get(now.measure.name) or now.measure.name,
-                now=format_number(now.value, 0),
-                before=format_number(then.value, 0),
-                change=format_change(pct),
-                difference=now.value - then.value,
-            )
+        gemeente = (
+            gemeente or Area.objects.filter(code=gemeente_code, division=wijk.division).first()
         )
-    return sorted(changes, key=lambda c: abs(c.difference), reverse=True)[:limit]
+        which = twoweekly.block_of(timezone.localtime(moment).date())
+        slot = 0 if which == block else 1 if which == earlier else None
+        if slot is None:
+            continue
+        for area in (wijk, gemeente):
+            if area is not None:
+                counts.setdefault((incident_measure(code), area), [0.0, 0.0])[slot] += 1
+    return {key: (now, then) for key, (now, then) in counts.items()}
 
 
 @dataclass
@@ -189,7 +253,9 @@ def latest_hotspots(gemeente_code: str, labels) -> list[ClassGroup]:
     """Hot- and coldspots (Gi*, FDR) of the newest year, per measure and level."""
     from openveiligheid.insight.results import hotspot_words
 
-    stored = HotspotResult.objects.filter(area__gemeente_code=gemeente_code)
+    stored = HotspotResult.objects.filter(
+        area__gemeente_code=gemeente_code, period__regex=r"^\d{4}$"
+    )  # years; the newest months have their own results, shown on the map
     rows = []
     for measure_id in sorted(set(stored.values_list("measure_id", flat=True))):
         mine = stored.filter(measure_id=measure_id)
@@ -247,20 +313,23 @@ def grid_views(gemeente_code: str) -> list[GridView]:
         label = mine[0].measure.label or mine[0].measure.name
         outlines, areas, rows = {}, [], []
         for cell in (c for c in mine if c.map_path):
-            css = outline_class(cell.hotspot_class, cell.confidence)
+            # Only hot cells are outlined: in a grid that is mostly empty, "coldspot" mostly
+            # says "nothing here, nor next door" and would cover the map with dashes.
+            hot = cell.hotspot_class == "hotspot"
+            css = outline_class(cell.hotspot_class, cell.confidence) if hot else None
             words = hotspot_words(cell.hotspot_class, cell.confidence) if css else ""
             if css:
                 outlines[cell.cell_id] = (css, words)
             display = f"{format_number(cell.density, 0)} per km² (aantal {shown_count(cell.count)})"
             areas.append(_cell_area(MapArea, cell, display, css, words))
-            if css and cell.hotspot_class == "hotspot":
+            if css:
                 rows.append(cell)
         title = f"{label}: dichtheid per km², {mine[0].period}"
         views.append(
             GridView(
                 measure=label,
                 period=mine[0].period,
-                map=choropleth(areas, title=title, decimals=1),
+                map=choropleth(areas, title=title, decimals=0),
                 outline_legend=outline_legend(outlines),
                 cells=len(mine),
                 rows=_hot_cells_per_buurt(rows),
@@ -275,7 +344,7 @@ def _cell_area(map_area, cell: GridCell, display: str, css: str | None, words: s
         name=f"Vak bij {cell.area_name}" if cell.area_name else "Vak",
         path=cell.map_path,
         bounds=(cell.map_xmin, cell.map_ymin, cell.map_xmax, cell.map_ymax),
-        value=cell.density,
+        value=round(cell.density),  # whole numbers: the classes of a skewed surface
         display=display,
         href="",
         label=words,
@@ -318,4 +387,4 @@ def latest_signals(gemeente_code: str) -> SignalSummary | None:
     in_period = stored.filter(period=period)
     alarms = in_period.filter(alarm=True).select_related("area", "measure").order_by("p_adjusted")
     labels = measure_labels(set(in_period.values_list("measure__name", flat=True)))
-    return SignalSummary(period_label(period), signal_views(alarms, labels), in_period.count())
+    return SignalSummary(label_for(period), signal_views(alarms, labels), in_period.count())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from openveiligheid.areas.models import Area
+from openveiligheid.dashboard.areadata import AreaAnalysis
 from openveiligheid.indicators.formatting import format_number
 from openveiligheid.insight.models import HotspotResult, SpaceTimeResult
 from openveiligheid.insight.monitor import HotspotClassView, area_href
@@ -21,19 +22,25 @@ def hotspot_words(hotspot_class: str, confidence: float | None) -> str:
     return f"{hotspot_class} ({round(confidence * 100)}% betrouwbaarheid)"
 
 
-def hotspot_outlines(
+def stored_analysis(
     measure: str, division: int | None, level: str, period: str
-) -> dict[str, tuple[str, str]]:
-    """Area code -> (outline class, words) for the hot- and coldspots of one map."""
+) -> dict[str, AreaAnalysis]:
+    """Area code -> what the analyses stored for one map: Gi* class and EB-smoothed rate."""
     rows = HotspotResult.objects.filter(
         measure__name=measure, area__division=division, area__level=level, period=period
-    ).values_list("area__code", "hotspot_class", "confidence")
-    outlines = {}
-    for code, found, confidence in rows:
-        css = outline_class(found, confidence)
-        if css:
-            outlines[code] = (css, hotspot_words(found, confidence))
-    return outlines
+    ).values_list(
+        "area__code", "hotspot_class", "confidence", "smoothed_rate", "rate_lower", "rate_upper"
+    )
+    return {
+        code: AreaAnalysis(
+            outline=outline_class(found, confidence),
+            words=hotspot_words(found, confidence),
+            smoothed=smoothed,
+            lower=lower,
+            upper=upper,
+        )
+        for code, found, confidence, smoothed, lower, upper in rows
+    }
 
 
 def has_hotspots(measure: str, division: int | None, level: str, period: str) -> bool:
@@ -46,7 +53,8 @@ def area_hotspots(area: Area) -> list[HotspotClassView]:
     """The area's Gi* class of the newest year and its space-time class, per measure."""
     views = []
     newest: dict[int, HotspotResult] = {}
-    for row in HotspotResult.objects.filter(area=area).select_related("measure"):
+    yearly = HotspotResult.objects.filter(area=area, period__regex=r"^\d{4}$")
+    for row in yearly.select_related("measure"):
         if row.measure_id not in newest or row.period > newest[row.measure_id].period:
             newest[row.measure_id] = row
     for row in newest.values():

@@ -23,13 +23,16 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.shapes import bounds, rd_shapes, svg_path
 from openveiligheid.core.areacodes import BUURT, GEMEENTE, WIJK
 from openveiligheid.core.periods import Period, period_label
+from openveiligheid.figures.incidents import incident_measure
 from openveiligheid.figures.models import Figure, Incident, Measure
 from openveiligheid.indicators.engine import POPULATION
+from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import (
     AnalysisRun,
     GridCell,
@@ -147,23 +150,46 @@ def _hotspots_of(run: AnalysisRun, division: int, gemeente: str, level: str) -> 
     from openveiligheid.insight.stats.spatial import queen_weights
 
     weights = queen_weights(shapes)
-    measures = {m.name: m for m in Measure.objects.filter(name__in=yearly)}
+    monthly = _newest_monthly_figures(division, gemeente, level)
+    measures = {m.name: m for m in Measure.objects.filter(name__in={*yearly, *monthly})}
     rows, series = [], defaultdict(dict)
-    for name, per_year in yearly.items():
+    for name in sorted({*yearly, *monthly}):
         if not measures[name].additive:
             continue  # a rate or index: Gi* and smoothing are for counts (docs/methods.md)
-        for year, counts in sorted(per_year.items()):
+        periods = [(Period(y), c) for y, c in yearly.get(name, {}).items()]
+        periods += list(monthly.get(name, {}).items())
+        for period, counts in sorted(periods):
             if any(value < 0 for value in counts.values()):
-                log.warning("%s %s heeft negatieve waarden: geen hotspots", name, year)
+                log.warning("%s %s heeft negatieve waarden: geen hotspots", name, period)
                 continue
-            population = _population_for(populations, year, shapes)
+            population = _population_for(populations, period.year, shapes)
             counts = {code: value for code, value in counts.items() if code in shapes}
             for result in hotspots(counts, shapes, population, weights=weights):
-                rows.append(_hotspot_row(run, measures[name], by_code[result.area], year, result))
-                series[name].setdefault(result.area, []).append((year, result))
+                area = by_code[result.area]
+                rows.append(_hotspot_row(run, measures[name], area, period, result))
+                if period.month is None:  # space-time classes run over the years
+                    series[name].setdefault(result.area, []).append((period.year, result))
     HotspotResult.objects.bulk_create(rows, batch_size=1000)
     classes = _store_space_time(run, series, measures, by_code)
     return len(rows), classes
+
+
+def _newest_monthly_figures(division: int, gemeente: str, level: str) -> dict:
+    """measure -> month -> {area code: value} for each measure's newest judged months: the
+    monthly maps per 1,000 get EB-smoothed rates, and their hot/coldspots."""
+    found: dict = defaultdict(lambda: defaultdict(dict))
+    rows = Figure.objects.filter(
+        area__division=division,
+        area__gemeente_code=gemeente,
+        area__level=level,
+        month__isnull=False,
+    ).values_list("measure__name", "year", "month", "area__code", "value")
+    for name, year, month, code, value in rows:
+        found[name][Period(year, month)][code] = value
+    return {
+        name: {p: per_period[p] for p in sorted(per_period)[-SIGNAL_MONTHS:]}
+        for name, per_period in found.items()
+    }
 
 
 def _yearly_figures(division: int, gemeente: str, level: str) -> dict:
@@ -189,12 +215,12 @@ def _population_for(populations: dict, year: int, shapes) -> dict | None:
     return {code: chosen.get(code) for code in shapes}
 
 
-def _hotspot_row(run, measure, area, year, result) -> HotspotResult:
+def _hotspot_row(run, measure, area, period: Period, result) -> HotspotResult:
     return HotspotResult(
         run=run,
         measure=measure,
         area=area,
-        period=str(year),
+        period=str(period),
         count=result.count,
         population=result.population,
         rate=result.rate,
@@ -245,11 +271,13 @@ def _store_space_time(run, series, measures, by_code) -> int:
 
 
 def refresh_signals(division: int) -> AnalysisRun | None:
-    """Judge the newest months of every monthly series of the division."""
+    """Judge the newest months of every monthly series of the division, and the newest
+    two-week periods of every incident series (incidents have a date)."""
     from openveiligheid.insight.stats import earlywarning
 
     monthly = _monthly_series(division)
-    if not monthly:
+    two_weekly = _two_weekly_series(division)
+    if not monthly and not two_weekly:
         return None
     parameters = {
         "frequency": 12,
@@ -261,14 +289,15 @@ def refresh_signals(division: int) -> AnalysisRun | None:
     with _run(AnalysisRun.SIGNALS, division, parameters) as run:
         Signal.objects.filter(area__division=division).delete()
         total = alarms = 0
-        for measure, (periods, per_area) in monthly.items():
-            for end in range(max(len(periods) - SIGNAL_MONTHS, 1), len(periods)):
-                series = {area: values[: end + 1] for area, values in per_area.items()}
-                judged = earlywarning.detect(series, 12)
-                rows = [_signal_row(run, measure, periods[end], s) for s in judged]
-                Signal.objects.bulk_create(rows, batch_size=1000)
-                total += len(rows)
-                alarms += sum(r.alarm for r in rows)
+        for frequency, found in ((12, monthly), (twoweekly.PER_YEAR, two_weekly)):
+            for measure, (periods, per_area) in found.items():
+                for end in range(max(len(periods) - SIGNAL_MONTHS, 1), len(periods)):
+                    series = {area: values[: end + 1] for area, values in per_area.items()}
+                    judged = earlywarning.detect(series, frequency)
+                    rows = [_signal_row(run, measure, periods[end], s) for s in judged]
+                    Signal.objects.bulk_create(rows, batch_size=1000)
+                    total += len(rows)
+                    alarms += sum(r.alarm for r in rows)
         run.message = f"{total} reeksen beoordeeld, {alarms} signalen"
     return run
 
@@ -298,11 +327,56 @@ def _monthly_series(division: int) -> dict:
     return found
 
 
-def _signal_row(run, measure, period: Period, judged) -> Signal:
+def _two_weekly_series(division: int) -> dict:
+    """measure -> (two-week periods, {area: counts}) from the incidents of the division.
+
+    Buurt counts come from the incidents; wijk and gemeente counts are their sums. Only
+    periods that the incident data cover completely are used.
+    """
+    found = {}
+    incidents = Incident.objects.filter(area__division=division)
+    for code in sorted(set(incidents.values_list("code", flat=True))):
+        mine = incidents.filter(code=code)
+        days = [
+            (area_id, timezone.localtime(moment).date())
+            for area_id, moment in mine.values_list("area_id", "reported_at")
+        ]
+        if not days:
+            continue
+        blocks = twoweekly.complete_blocks(min(d for _, d in days), max(d for _, d in days))
+        if len(blocks) < 2:
+            continue
+        per_area = _with_parents(twoweekly.counts_per_block(days, blocks), division)
+        measure = Measure.objects.filter(name=incident_measure(code)).first()
+        if measure is not None:
+            found[measure] = ([twoweekly.block_text(b) for b in blocks], per_area)
+    return found
+
+
+def _with_parents(per_buurt: dict[int, list[float]], division: int) -> dict[Area, list[float]]:
+    """Buurt series plus their sums per wijk and gemeente, keyed by Area. Buurten without
+    incidents get zeros, in the gemeenten that have any (the others have no data at all)."""
+    buurten = list(Area.objects.filter(division=division, level=BUURT).select_related("parent"))
+    covered = {b.gemeente_code for b in buurten if b.pk in per_buurt}
+    gemeenten = {a.code: a for a in Area.objects.filter(division=division, level=GEMEENTE)}
+    length = len(next(iter(per_buurt.values())))
+    series: dict[Area, list[float]] = {}
+    for buurt in (b for b in buurten if b.gemeente_code in covered):
+        own = per_buurt.get(buurt.pk, [0.0] * length)
+        series[buurt] = own
+        for parent in (buurt.parent, gemeenten.get(buurt.gemeente_code)):
+            if parent is not None:
+                total = series.get(parent, [0.0] * length)
+                series[parent] = [a + b for a, b in zip(total, own, strict=True)]
+    return series
+
+
+def _signal_row(run, measure, period: Period | str, judged) -> Signal:
     from openveiligheid.insight.stats.earlywarning import describe
 
     area = judged.key
-    label = (measure.label or measure.name).lower()
+    text = measure.label or measure.name
+    label = text[:1].lower() + text[1:]  # in a sentence; codes such as A72 keep their case
     return Signal(
         run=run,
         measure=measure,
@@ -317,8 +391,14 @@ def _signal_row(run, measure, period: Period, judged) -> Signal:
         method=judged.method,
         since=judged.since,
         unusual=judged.unusual,
-        description=describe(judged, label, area.name, period_label(period)),
+        description=describe(judged, label, area.name, _label(period)),
     )
+
+
+def _label(period: Period | str) -> str:
+    if isinstance(period, str) and twoweekly.is_block_text(period):
+        return f"de periode {twoweekly.block_label(period)}"
+    return period_label(period)
 
 
 def _finite(value: float) -> float:
@@ -344,7 +424,6 @@ def refresh_grid(division: int, gemeenten: list[str]) -> AnalysisRun | None:
 
 
 def _grid_of(run, division: int, gemeente: str, incidents) -> int:
-    from openveiligheid.figures.incidents import incident_measure
     from openveiligheid.insight.stats.grid import grid_hotspots
 
     areas = Area.objects.filter(division=division, gemeente_code=gemeente, level=BUURT)

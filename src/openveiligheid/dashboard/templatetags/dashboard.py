@@ -14,13 +14,14 @@ register = template.Library()
 
 
 @register.filter
-def area_rows(rows: Sequence[AreaRow]) -> SafeString:
+def area_rows(rows: Sequence[AreaRow], smoothed: bool = False) -> SafeString:
     """The body rows of an area table, built in Python: a national map has 14,000 of them,
-    which the template language renders ten times slower. Every text is escaped."""
-    return mark_safe("\n".join(_row(row) for row in rows))  # escaped below
+    which the template language renders ten times slower. Every text is escaped.
+    ``smoothed`` adds the EB-smoothed rate and its band after the value."""
+    return mark_safe("\n".join(_row(row, smoothed) for row in rows))  # escaped below
 
 
-def _row(row: AreaRow) -> str:
+def _row(row: AreaRow, smoothed: bool) -> str:
     value = "" if row.value is None else repr(row.value)
     notes = "".join(f'<span class="note">{escape(note)}</span>' for note in row.notes)
     cells = (
@@ -28,6 +29,14 @@ def _row(row: AreaRow) -> str:
         f'<a class="utrecht-link" href="{escape(row.href)}">{escape(row.name)}</a></th>',
         f'<td class="utrecht-table__cell"><code>{escape(row.code)}</code></td>',
         f'<td class="utrecht-table__cell numeric" data-value="{value}">{escape(row.display)}</td>',
+        *(
+            (
+                f'<td class="utrecht-table__cell numeric">{escape(row.smoothed or "–")}</td>',
+                f'<td class="utrecht-table__cell numeric">{escape(row.band or "–")}</td>',
+            )
+            if smoothed
+            else ()
+        ),
         f'<td class="utrecht-table__cell numeric">{escape(row.population)}</td>',
         f'<td class="utrecht-table__cell notes-cell">{notes}</td>',
     )
