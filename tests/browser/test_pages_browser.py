@@ -42,6 +42,12 @@ def journey(live_server, transactional_db, browser, django_user_model):
     user.groups.add(Group.objects.get(name="beleidsadviseur"))
     (ARTIFACTS / "axe-results.jsonl").unlink(missing_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    blocked: list[str] = []  # the pages must work under their own Content-Security-Policy
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.csp_blocked = blocked
     page.goto(live_server.url + "/kaart/")
     accessible(page, "10-inloggen")
     page.get_by_label("Gebruikersnaam").fill("analist")
@@ -143,3 +149,4 @@ def test_every_page_type(journey):
     expect(card.locator(".indicator-card__value")).to_have_text(
         format_number(latest.value, latest.decimals)
     )
+    assert page.csp_blocked == []

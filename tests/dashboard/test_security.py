@@ -26,6 +26,12 @@ def test_login_without_csrf_token_is_refused(adviseur) -> None:
         "/?jaar=2021;DROP%20TABLE%20figures_figure",
         "/indicator/fietsdiefstal%27%20OR%20%271%27=%271/",
         "/indicator/fietsdiefstal/?jaar=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/kaart/?onderwerp=%3Cscript%3Ealert(1)%3C/script%3E&periode=%3Cscript%3E",
+        "/kaart/?sorteer=%22%3E%3Cscript%3Ealert(1)%3C/script%3E&niveau=buurt",
+        "/gebied/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
+        "/vergelijken/?gebied=%3Cscript%3Ealert(1)%3C/script%3E&jaar=2016",
+        "/monitor/?periode=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/indicator/fietsdiefstal-aangiften/download.csv?niveau=%27%20OR%201=1--",
     ],
 )
 def test_hostile_input_in_urls_is_harmless(adviseur_client: Client, plan, url: str) -> None:
@@ -46,3 +52,13 @@ def test_security_headers(adviseur_client: Client) -> None:
     response = adviseur_client.get("/")
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_content_security_policy_allows_only_own_scripts(adviseur_client: Client, plan) -> None:
+    for url in ("/", "/kaart/", "/monitor/", "/inloggen/"):
+        policy = adviseur_client.get(url)["Content-Security-Policy"]
+        directives = dict(d.split(" ", 1) for d in policy.split("; "))
+        assert directives["script-src"] == "'self'", url  # no inline or foreign script
+        assert directives["default-src"] == "'self'"
+        assert directives["frame-ancestors"] == "'none'"
+        assert directives["object-src"] == "'none'"
