@@ -90,6 +90,7 @@ class Signal(models.Model):
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE)
     period = models.CharField("periode", max_length=10, db_index=True)
     observed = models.FloatField()
+    year_before = models.FloatField("zelfde periode een jaar eerder", null=True)
     expected = models.FloatField()
     threshold = models.FloatField()
     p_value = models.FloatField(null=True)

@@ -6,16 +6,13 @@ figures; nothing is computed with the statistics libraries at page time.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import timezone
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
-from openveiligheid.core.periods import Period, parse_period, period_label
-from openveiligheid.figures.models import Figure, Incident
+from openveiligheid.core.periods import period_label
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.formatting import format_change, format_number
 from openveiligheid.insight import twoweekly
@@ -135,22 +132,29 @@ def monitor(gemeente_code: str, period: str | None = None) -> Monitor:
 
 
 def largest_changes(gemeente_code: str, period: str, labels, limit: int = 10):
-    """The largest rises and falls against the same period a year earlier (gemeente, wijken):
-    monthly figures for a month, incidents for a two-week period."""
-    if twoweekly.is_block_text(period):
-        pairs = _block_pairs(gemeente_code, period)
-    else:
-        pairs = _month_pairs(gemeente_code, parse_period(period))
+    """The largest rises and falls against the same period a year earlier, for the gemeente
+    and its wijken; both counts were stored with the signals of the period."""
+    signals = (
+        Signal.objects.filter(
+            area__gemeente_code=gemeente_code,
+            area__level__in=[GEMEENTE, WIJK],
+            period=period,
+            year_before__isnull=False,
+        )
+        .select_related("area", "measure")
+        .order_by("area__code", "measure__name")
+    )
     changes = []
-    for (measure, area), (now, then) in pairs.items():
+    for signal in signals:
+        now, then = signal.observed, signal.year_before
         if max(now, then) < MIN_COUNT_FOR_CHANGE:
             continue
         pct = (now - then) / then * 100 if then else None
         changes.append(
             ChangeView(
-                area=area.name,
-                area_href=area_href(area),
-                measure=labels.get(measure) or measure,
+                area=signal.area.name,
+                area_href=area_href(signal.area),
+                measure=labels.get(signal.measure.name) or signal.measure.name,
                 now=format_number(now, 0),
                 before=format_number(then, 0),
                 change=format_change(pct),
@@ -158,58 +162,6 @@ def largest_changes(gemeente_code: str, period: str, labels, limit: int = 10):
             )
         )
     return sorted(changes, key=lambda c: abs(c.difference), reverse=True)[:limit]
-
-
-def _month_pairs(gemeente_code: str, period: Period) -> dict:
-    """(measure, area) -> (now, a year earlier) from the monthly figures."""
-    if period.month is None:
-        return {}
-    before = Period(period.year - 1, period.month)
-    figures = Figure.objects.filter(
-        area__gemeente_code=gemeente_code,
-        area__level__in=[GEMEENTE, WIJK],
-        period__in=[str(period), str(before)],
-    ).select_related("area", "measure")
-    found: dict[tuple[str, Area], dict[str, float]] = {}
-    for figure in figures:
-        found.setdefault((figure.measure.name, figure.area), {})[figure.period] = figure.value
-    return {
-        key: (values[str(period)], values[str(before)])
-        for key, values in found.items()
-        if str(period) in values and str(before) in values
-    }
-
-
-def _block_pairs(gemeente_code: str, period: str) -> dict:
-    """(measure, area) -> (now, a year earlier) counted from the incidents (26 blocks back)."""
-    from openveiligheid.figures.incidents import incident_measure
-
-    block = twoweekly.block_of(dt.date.fromisoformat(period))
-    earlier = block - twoweekly.PER_YEAR
-    start, end = twoweekly.block_start(earlier), twoweekly.block_start(block + 1)
-    incidents = Incident.objects.filter(
-        area__gemeente_code=gemeente_code,
-        reported_at__date__gte=start,
-        reported_at__date__lt=end,
-    ).values_list("code", "area__parent_id", "reported_at")
-    wijken = {a.pk: a for a in Area.objects.filter(gemeente_code=gemeente_code, level=WIJK)}
-    counts: dict[tuple[str, Area], list[float]] = {}
-    gemeente = None
-    for code, wijk_id, moment in incidents:
-        wijk = wijken.get(wijk_id)
-        if wijk is None:
-            continue
-        gemeente = (
-            gemeente or Area.objects.filter(code=gemeente_code, division=wijk.division).first()
-        )
-        which = twoweekly.block_of(timezone.localtime(moment).date())
-        slot = 0 if which == block else 1 if which == earlier else None
-        if slot is None:
-            continue
-        for area in (wijk, gemeente):
-            if area is not None:
-                counts.setdefault((incident_measure(code), area), [0.0, 0.0])[slot] += 1
-    return {key: (now, then) for key, (now, then) in counts.items()}
 
 
 @dataclass

@@ -295,6 +295,8 @@ def refresh_signals(division: int) -> AnalysisRun | None:
                     series = {area: values[: end + 1] for area, values in per_area.items()}
                     judged = earlywarning.detect(series, frequency)
                     rows = [_signal_row(run, measure, periods[end], s) for s in judged]
+                    for row, values in zip(rows, series.values(), strict=True):
+                        row.year_before = _year_before(values, frequency)
                     Signal.objects.bulk_create(rows, batch_size=1000)
                     total += len(rows)
                     alarms += sum(r.alarm for r in rows)
@@ -325,6 +327,12 @@ def _monthly_series(division: int) -> dict:
         }
         found[measures[measure_id]] = (periods, series)
     return found
+
+
+def _year_before(values: list, frequency: int) -> float | None:
+    """The value of the same period a year earlier (for the monitor's largest changes)."""
+    index = len(values) - 1 - frequency
+    return values[index] if index >= 0 else None
 
 
 def _two_weekly_series(division: int) -> dict:
