@@ -81,8 +81,11 @@ def test_every_page_type(journey):
     # Gebiedsprofiel, on screen and as printed (A4): navigation hidden in print.
     expect(page.locator("h1")).to_be_visible()
     accessible(page, "13-gebiedsprofiel")
+    assert page.locator("svg.kaart--ligging a.kaart-gebied").count() > 100  # the locator map
     page.emulate_media(media="print")
     assert page.locator(".site-nav").is_hidden()
+    assert page.locator(".site-header__product").is_visible()  # who made the print-out
+    assert page.locator(".print-only").is_visible()  # and when
     page.screenshot(path=ARTIFACTS / "13-gebiedsprofiel-print.png", full_page=True)
     page.emulate_media(media="screen")
 

@@ -291,3 +291,21 @@ def test_print_stylesheet_and_button(adviseur_client: Client, plan: Plan) -> Non
     assert [link for link in links if 'media="print"' in link and "print.css" in link]
     assert 'data-print id="afdrukken"' in content
     assert 'href="/vergelijken/?gebied=WK001400&amp;indeling=2024"' in content
+
+
+def test_locator_map_highlights_the_area_among_its_neighbours(
+    adviseur_client: Client, plan: Plan
+) -> None:
+    content = get(adviseur_client, "/gebied/BU00140000/?indeling=2017")
+    start = content.index('class="kaart kaart--ligging"')
+    svg = content[start : content.index("</svg>", start)]
+    links = re.findall(r'<a href="([^"]+)" class="kaart-gebied" data-code="([^"]+)"', svg)
+    buurten = Area.objects.filter(gemeente_code="GM0014", division=2017, level="buurt")
+    assert {code for _, code in links} == set(
+        buurten.exclude(map_path="").values_list("code", flat=True)
+    )
+    assert all(href == f"/gebied/{code}/?indeling=2017" for href, code in links)
+    own = re.search(r'data-code="BU00140000"[^>]*>.*?<path [^>]*fill="([^"]+)"', svg, re.S)
+    others = set(re.findall(r'class="gebied-buur" fill="([^"]+)"', svg))
+    assert own.group(1) == "#154273" and others == {"#e3e7eb"}
+    assert "Ligging van Binnenstad-Noord in Groningen" in svg

@@ -378,3 +378,47 @@ def outline_legend(outlines: dict[str, tuple[str, str]]) -> list[OutlineLegend]:
         stroke, width, dash = OUTLINE_STYLES.get(css, DEFAULT_OUTLINE)
         entries.append(OutlineLegend(css, words[css], counts[css], stroke, width, dash))
     return entries
+
+
+# --- the locator map of an area profile --------------------------------------------------------
+
+HIGHLIGHT_COLOUR = "#154273"  # the house blue
+CONTEXT_COLOUR = "#e3e7eb"
+
+
+def locator_map(
+    areas: Sequence[MapArea], highlight: str, *, title: str, width: int = 360
+) -> SafeString:
+    """Where an area lies: its neighbours of the same level in light grey (each a link to its
+    own profile), the area itself in the house blue with a black outline."""
+    drawable = [area for area in areas if _drawable(area)]
+    if not any(area.code == highlight for area in drawable):
+        return mark_safe("")
+    frame = _frame(drawable, width)
+    map_id = _map_id(title, drawable)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{map_id}" class="kaart kaart--ligging" '
+        f'viewBox="{frame.x} {frame.y} {frame.w} {frame.h}" width="{frame.width}" '
+        f'height="{frame.height}" preserveAspectRatio="xMidYMid meet" '
+        f'aria-labelledby="{map_id}-titel">',
+        f'<title id="{map_id}-titel">{escape(title)}</title>',
+        _style(map_id),
+        f'<g class="kaart-gebieden" fill-rule="evenodd" stroke="{AREA_STROKE}" '
+        f'stroke-width="{_units(0.5, frame)}">',
+    ]
+    parts += [
+        _area_link(
+            area,
+            "gebied-zelf" if area.code == highlight else "gebied-buur",
+            HIGHLIGHT_COLOUR if area.code == highlight else CONTEXT_COLOUR,
+        )
+        for area in drawable
+    ]
+    parts.append("</g>")
+    own = next(area for area in drawable if area.code == highlight)
+    parts.append(
+        f'<path d="{own.path}" fill="none" stroke="#000" stroke-width="2.5" '
+        'vector-effect="non-scaling-stroke" pointer-events="none"/>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text in it is escaped

@@ -16,6 +16,7 @@ from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import BUURT, NETHERLANDS, WIJK, normalize_code
 from openveiligheid.dashboard.areadata import LEVEL_PLURAL, area_href, per_1000
 from openveiligheid.dashboard.charts import sparkline
+from openveiligheid.dashboard.maps import MapArea, locator_map
 from openveiligheid.figures.models import Figure
 from openveiligheid.figures.services import figure_set, measure_labels
 from openveiligheid.indicators.engine import (
@@ -65,6 +66,7 @@ class AreaProfile:
     small: bool
     rows: list[ProfileRow]
     children: list[tuple[str, str]]  # (name, href) of the buurten of a wijk
+    location: str = ""  # the locator map (SVG)
     hotspots: list = field(default_factory=list)
 
 
@@ -100,7 +102,29 @@ def area_profile(plan: Plan, area: Area) -> AreaProfile:
         small=population is not None and population < settings.MIN_POPULATION_FOR_RATE,
         rows=rows,
         children=children,
+        location=_location(area, gemeente.name if gemeente else area.gemeente_code),
     )
+
+
+def _location(area: Area, gemeente: str) -> str:
+    """The area among the gemeente's areas of its level, as a small map."""
+    neighbours = Area.objects.filter(
+        gemeente_code=area.gemeente_code, level=area.level, division=area.division
+    ).exclude(map_path="")
+    shapes = [
+        MapArea(
+            code=other.code,
+            name=other.name,
+            path=other.map_path,
+            bounds=other.map_bounds,
+            value=None,
+            display="deze " + area.get_level_display() if other.pk == area.pk else "gebiedsprofiel",
+            href=area_href(other),
+        )
+        for other in neighbours
+    ]
+    title = f"Ligging van {area.name} in {gemeente}"
+    return locator_map(shapes, area.code, title=title)
 
 
 def _measures_of(area: Area) -> list[str]:
