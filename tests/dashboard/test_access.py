@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from openveiligheid.accounts.roles import VIEW_DASHBOARD
-
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 PAGES = ["/", "/indicator/fietsdiefstal/", "/?jaar=2021"]
 

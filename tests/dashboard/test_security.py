@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from openveiligheid.figures.models import Figure
-from tests.dashboard.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import Client
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import WIJK
@@ -36,7 +34,6 @@ from openveiligheid.imports.services import import_figures
 from openveiligheid.insight.services import refresh
 from openveiligheid.policy.models import Plan
 
-PASSWORD = "geheim-wachtwoord-42"
 TEST_DATA = Path(__file__).parents[1] / "data"
 INCIDENT_FILE = DEMO_DATA / "fietsdiefstallen_groningen_2013_2017.csv"
 
@@ -111,29 +108,6 @@ def plan(insight_demo, db) -> Plan:
 @pytest.fixture
 def outbreak(insight_demo) -> Outbreak:
     return insight_demo[1]
-
-
-# --- users (as in tests/dashboard/conftest.py) ------------------------------------------------
-
-
-@pytest.fixture
-def adviseur(django_user_model):
-    user = django_user_model.objects.create_user("adviseur", password=PASSWORD)
-    user.groups.add(Group.objects.get(name="beleidsadviseur"))
-    return user
-
-
-@pytest.fixture
-def nobody(django_user_model):
-    """Logged in, but without any role."""
-    return django_user_model.objects.create_user("zonderrol", password=PASSWORD)
-
-
-@pytest.fixture
-def adviseur_client(adviseur) -> Client:
-    client = Client()
-    client.force_login(adviseur)
-    return client
 
 
 # --- reading pages and files --------------------------------------------------------------------

@@ -600,3 +600,14 @@ def test_the_analyseren_command_recomputes_one_division(insight_demo, db):
     assert f"Indeling {DIVISION}, hotspots (Gi*):" in out.getvalue()
     with pytest.raises(CommandError, match="Indeling 1999 bestaat niet"):
         call_command("analyseren", "--indeling", "1999", stdout=io.StringIO())
+
+
+def test_a_year_and_its_months_are_analysed_in_time_order():
+    """A yearly figure and monthly figures of the same year must not be compared as equals
+    (Period(2017) and Period(2017, 3) do not order by themselves)."""
+    from openveiligheid.core.periods import Period
+    from openveiligheid.insight.services import _analysed_periods
+
+    months = [Period(2017, m) for m in range(1, 9)]
+    per_period = {Period(2017): {}, Period(2016): {}, **{m: {} for m in months}}
+    assert _analysed_periods(per_period) == [Period(2016), Period(2017), *months[-6:]]

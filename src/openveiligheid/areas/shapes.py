@@ -123,13 +123,6 @@ def bounds(geom_rd: shapely.Geometry) -> tuple[float, float, float, float]:
     return float(xmin), float(ymin), float(xmax), float(ymax)
 
 
-def map_shape(geom_rd: shapely.Geometry, tolerance: float = DEFAULT_TOLERANCE) -> MapShape:
-    """Path and bounds of one RD geometry; no bounds for an empty geometry."""
-    if geom_rd is None or geom_rd.is_empty:
-        return MapShape("", None)
-    return MapShape(svg_path(geom_rd, tolerance), bounds(geom_rd))
-
-
 def map_shapes(boundaries: list[str], tolerance: float = DEFAULT_TOLERANCE) -> list[MapShape]:
     """Paths and bounds of many stored GeoJSON texts, projected and simplified in one go."""
     if not boundaries:

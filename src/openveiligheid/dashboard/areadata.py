@@ -62,12 +62,16 @@ def subjects(plan: Plan) -> list[Subject]:
     )
     labels = measure_labels(names)
     for name in names:
-        label = labels.get(name) or name
-        definition = IndicatorDefinition(
-            id=name, name=label, measures=(name,), decimals=0, unit="aantal"
-        )
-        found.append(Subject(f"maat:{name}", f"{label} (aantal)", definition, "maat"))
+        definition = count_of(name, labels.get(name))
+        found.append(Subject(f"maat:{name}", f"{definition.name} (aantal)", definition, "maat"))
     return found
+
+
+def count_of(measure: str, label: str | None = None) -> IndicatorDefinition:
+    """The plain count of one measure, as an indicator the engine can evaluate."""
+    return IndicatorDefinition(
+        id=measure, name=label or measure, measures=(measure,), decimals=0, unit="aantal"
+    )
 
 
 def per_1000(definition: IndicatorDefinition) -> IndicatorDefinition:

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import BUURT, NETHERLANDS, WIJK, normalize_code
-from openveiligheid.dashboard.areadata import LEVEL_PLURAL, area_href, per_1000
+from openveiligheid.dashboard.areadata import LEVEL_PLURAL, area_href, count_of, per_1000
 from openveiligheid.dashboard.charts import sparkline
 from openveiligheid.dashboard.maps import MapArea, locator_map
 from openveiligheid.figures.models import Figure
@@ -83,10 +83,9 @@ def area_profile(plan: Plan, area: Area) -> AreaProfile:
     population = population_of(figures, area.code, latest_pop_year) if latest_pop_year else None
     rows = []
     for measure in measures:
-        count = IndicatorDefinition(
-            id=measure, name=labels.get(measure) or measure, measures=(measure,), decimals=0
+        rows.extend(
+            _rows_for(count_of(measure, labels.get(measure)), figures, area, population is not None)
         )
-        rows.extend(_rows_for(count, figures, area, population is not None))
     parent = area.parent if area.level == BUURT else None
     children = []
     if area.level == WIJK:
@@ -148,7 +147,7 @@ def _rows_for(
         change = None
         if previous is not None and previous.value:
             change = (latest.value - previous.value) / abs(previous.value) * 100
-        unit = definition.unit or "aantal"
+        unit = definition.unit
         rows.append(
             ProfileRow(
                 label=definition.name,

@@ -8,10 +8,10 @@ from django.http import QueryDict
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import BUURT, GEMEENTE, WIJK, normalize_code
-from openveiligheid.dashboard.areadata import per_1000
+from openveiligheid.dashboard.areadata import count_of, per_1000
 from openveiligheid.figures.models import Figure
 from openveiligheid.figures.services import figure_set, measure_labels
-from openveiligheid.indicators.engine import POPULATION, IndicatorDefinition, indicator_value
+from openveiligheid.indicators.engine import POPULATION, indicator_value
 from openveiligheid.indicators.formatting import format_number
 from openveiligheid.policy.models import Plan
 
@@ -147,14 +147,12 @@ def _rows(measures: list[str], figures, columns: list[Column]) -> list[Row]:
     labels = measure_labels(measures)
     rows = []
     for measure in measures:
-        count = IndicatorDefinition(
-            id=measure, name=labels.get(measure) or measure, measures=(measure,), decimals=0
-        )
+        count = count_of(measure, labels.get(measure))
         for definition in (count, per_1000(count)):
             cells = []
             for column in columns:
                 value = indicator_value(definition, figures, column.code, column.year)
                 cells.append(format_number(value.value if value else None, definition.decimals))
             if any(cell != "–" for cell in cells):
-                rows.append(Row(definition.name, definition.unit or "aantal", cells))
+                rows.append(Row(definition.name, definition.unit, cells))
     return rows

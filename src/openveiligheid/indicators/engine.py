@@ -80,6 +80,15 @@ class FigureSet:
             found |= self._years.get((measure, area), set())
         return sorted(found)
 
+    def items(self) -> Iterable[tuple[Key, Observation]]:
+        """Every (measure, area, period) with its observation, derived sums included."""
+        return self._data.items()
+
+    def periods(self, measure: str) -> list[Period]:
+        """Every period with a figure of ``measure``: years and months in time order."""
+        found = {p for m, _, p in self._data if m == measure}
+        return sorted(found, key=lambda p: (p.year, p.month or 0))
+
     def areas(self, measure: str, period: Period) -> list[str]:
         return sorted(a for m, a, p in self._data if m == measure and p == period)
 

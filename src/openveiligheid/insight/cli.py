@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 from openveiligheid.core.errors import InputError
 from openveiligheid.core.periods import Period, PeriodError, parse_period
 from openveiligheid.imports.parsers.figures import read_figures
-from openveiligheid.indicators.aggregation import Key, Observation, children_from_codes, derive
+from openveiligheid.indicators.aggregation import Key
 from openveiligheid.indicators.engine import FigureSet
 from openveiligheid.indicators.formatting import format_number
 
@@ -50,16 +50,16 @@ def dutch_errors() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Figures:
-    """The figures of all files: as read (``observed``) and with the derived sums (``known``)."""
+    """The figures of all files: the keys as read (``observed``) and the engine's
+    :class:`FigureSet` of them with the derived sums (``known``)."""
 
-    observed: dict[Key, Observation]
-    known: dict[Key, Observation]
+    observed: frozenset[Key]
+    known: FigureSet
 
     @classmethod
-    def from_rows(cls, rows: Iterable) -> Figures:
-        observed = {(r.measure, r.area, r.period): Observation(r.value, r.status) for r in rows}
-        derived = derive(observed, children_from_codes(area for _, area, _ in observed))
-        return cls(observed, {**observed, **derived})
+    def from_rows(cls, rows: Sequence) -> Figures:
+        observed = frozenset((r.measure, r.area, r.period) for r in rows)
+        return cls(observed, FigureSet.from_rows(rows))
 
     @property
     def measures(self) -> set[str]:
@@ -67,15 +67,14 @@ class Figures:
 
     def figure_set(self) -> FigureSet:
         """The engine's view of the same figures (for ``population_of``)."""
-        return FigureSet(self.known)
+        return self.known
 
     def value(self, measure: str, area: str, period: Period) -> float | None:
-        found = self.known.get((measure, area, period))
+        found = self.known.get(measure, area, period)
         return None if found is None else found.value
 
     def periods(self, measure: str) -> list[Period]:
-        found = {p for m, _, p in self.known if m == measure}
-        return sorted(found, key=lambda p: (p.year, p.month or 0))
+        return self.known.periods(measure)
 
 
 def read_figure_files(paths: Sequence[str]) -> Figures:

@@ -8,28 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
-
-from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
-from openveiligheid.core.periods import period_label
+from openveiligheid.dashboard.areadata import area_href
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.formatting import format_change, format_number
 from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import GridCell, HotspotResult, Signal, SpaceTimeResult
+from openveiligheid.insight.twoweekly import label_for
 
 MIN_COUNT_FOR_CHANGE = 5  #: changes of smaller counts are noise, not news
-
-
-def label_for(period: str) -> str:
-    """A stored period in words: a month, a year or a two-week period."""
-    if twoweekly.is_block_text(period):
-        return twoweekly.block_label(period)
-    return period_label(period)
-
-
-def area_href(area: Area) -> str:
-    return reverse("dashboard:gebied", args=[area.code]) + f"?indeling={area.division}"
 
 
 @dataclass

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from openveiligheid.areas.models import Area
-from openveiligheid.dashboard.areadata import AreaAnalysis
+from openveiligheid.dashboard.areadata import AreaAnalysis, area_href
 from openveiligheid.indicators.formatting import format_number
 from openveiligheid.insight.models import HotspotResult, SpaceTimeResult
-from openveiligheid.insight.monitor import HotspotClassView, area_href
+from openveiligheid.insight.monitor import HotspotClassView
 
 
 def outline_class(hotspot_class: str, confidence: float | None) -> str | None:
@@ -41,12 +41,6 @@ def stored_analysis(
         )
         for code, found, confidence, smoothed, lower, upper in rows
     }
-
-
-def has_hotspots(measure: str, division: int | None, level: str, period: str) -> bool:
-    return HotspotResult.objects.filter(
-        measure__name=measure, area__division=division, area__level=level, period=period
-    ).exists()
 
 
 def area_hotspots(area: Area) -> list[HotspotClassView]:

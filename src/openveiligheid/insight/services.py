@@ -28,10 +28,11 @@ from django.utils import timezone
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.shapes import bounds, rd_shapes, svg_path
 from openveiligheid.core.areacodes import BUURT, GEMEENTE, WIJK
-from openveiligheid.core.periods import Period, period_label
+from openveiligheid.core.periods import Period
 from openveiligheid.figures.incidents import incident_measure
 from openveiligheid.figures.models import Figure, Incident, Measure
-from openveiligheid.indicators.engine import POPULATION
+from openveiligheid.indicators.aggregation import Observation
+from openveiligheid.indicators.engine import POPULATION, FigureSet, population_of
 from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import (
     AnalysisRun,
@@ -145,24 +146,22 @@ def _hotspots_of(run: AnalysisRun, division: int, gemeente: str, level: str) -> 
         return 0, 0
     shapes = rd_shapes(areas)
     by_code = {a.code: a for a in areas}
-    yearly = _yearly_figures(division, gemeente, level)
-    populations = yearly.pop(POPULATION, {})
+    figures = _level_figures(division, gemeente, level)
+    populations = _population_set(figures.pop(POPULATION, {}))
     from openveiligheid.insight.stats.spatial import queen_weights
 
     weights = queen_weights(shapes)
-    monthly = _newest_monthly_figures(division, gemeente, level)
-    measures = {m.name: m for m in Measure.objects.filter(name__in={*yearly, *monthly})}
+    measures = {m.name: m for m in Measure.objects.filter(name__in=figures)}
     rows, series = [], defaultdict(dict)
-    for name in sorted({*yearly, *monthly}):
+    for name, per_period in sorted(figures.items()):
         if not measures[name].additive:
             continue  # a rate or index: Gi* and smoothing are for counts (docs/methods.md)
-        periods = [(Period(y), c) for y, c in yearly.get(name, {}).items()]
-        periods += list(monthly.get(name, {}).items())
-        for period, counts in sorted(periods):
+        for period in _analysed_periods(per_period):
+            counts = per_period[period]
             if any(value < 0 for value in counts.values()):
                 log.warning("%s %s heeft negatieve waarden: geen hotspots", name, period)
                 continue
-            population = _population_for(populations, period.year, shapes)
+            population = _populations(populations, shapes, period.year)
             counts = {code: value for code, value in counts.items() if code in shapes}
             for result in hotspots(counts, shapes, population, weights=weights):
                 area = by_code[result.area]
@@ -174,45 +173,41 @@ def _hotspots_of(run: AnalysisRun, division: int, gemeente: str, level: str) -> 
     return len(rows), classes
 
 
-def _newest_monthly_figures(division: int, gemeente: str, level: str) -> dict:
-    """measure -> month -> {area code: value} for each measure's newest judged months: the
-    monthly maps per 1,000 get EB-smoothed rates, and their hot/coldspots."""
+def _level_figures(division: int, gemeente: str, level: str) -> dict:
+    """measure -> period -> {area code: value}: the figures of one level in one gemeente."""
     found: dict = defaultdict(lambda: defaultdict(dict))
     rows = Figure.objects.filter(
-        area__division=division,
-        area__gemeente_code=gemeente,
-        area__level=level,
-        month__isnull=False,
+        area__division=division, area__gemeente_code=gemeente, area__level=level
     ).values_list("measure__name", "year", "month", "area__code", "value")
     for name, year, month, code, value in rows:
         found[name][Period(year, month)][code] = value
-    return {
-        name: {p: per_period[p] for p in sorted(per_period)[-SIGNAL_MONTHS:]}
-        for name, per_period in found.items()
-    }
-
-
-def _yearly_figures(division: int, gemeente: str, level: str) -> dict:
-    """measure -> year -> {area code: value}, yearly figures of one level in one gemeente."""
-    found: dict = defaultdict(lambda: defaultdict(dict))
-    rows = Figure.objects.filter(
-        area__division=division,
-        area__gemeente_code=gemeente,
-        area__level=level,
-        month__isnull=True,
-    ).values_list("measure__name", "year", "area__code", "value")
-    for name, year, code, value in rows:
-        found[name][year][code] = value
     return found
 
 
-def _population_for(populations: dict, year: int, shapes) -> dict | None:
-    """Population per area of ``year`` or the latest earlier year; None if there is none."""
-    earlier = [y for y in populations if y <= year]
-    if not earlier:
-        return None
-    chosen = populations[max(earlier)]
-    return {code: chosen.get(code) for code in shapes}
+def _analysed_periods(per_period: dict) -> list[Period]:
+    """Every year, and the newest judged months (for the monthly maps per 1,000), in order."""
+    periods = sorted(per_period, key=lambda p: (p.year, p.month or 0))
+    months = [p for p in periods if p.month is not None][-SIGNAL_MONTHS:]
+    return [p for p in periods if p.month is None or p in months]
+
+
+def _population_set(per_period: dict) -> FigureSet:
+    """The yearly populations, as the engine's per-1,000 rule reads them."""
+    return FigureSet(
+        {
+            (POPULATION, code, period): Observation(value)
+            for period, values in per_period.items()
+            if period.month is None
+            for code, value in values.items()
+        }
+    )
+
+
+def _populations(populations: FigureSet, shapes, year: int) -> dict | None:
+    """Population per area of ``year`` or the latest earlier year (the engine's rule, as for
+    the pages' rates); None when no area has one: Gi* then runs on the counts."""
+    found = {code: population_of(populations, code, year) for code in shapes}
+    return found if any(v is not None for v in found.values()) else None
 
 
 def _hotspot_row(run, measure, area, period: Period, result) -> HotspotResult:
@@ -404,9 +399,9 @@ def _signal_row(run, measure, period: Period | str, judged) -> Signal:
 
 
 def _label(period: Period | str) -> str:
-    if isinstance(period, str) and twoweekly.is_block_text(period):
-        return f"de periode {twoweekly.block_label(period)}"
-    return period_label(period)
+    """The period in a sentence: "augustus 2017", "de periode 28 augustus t/m …"."""
+    words = twoweekly.label_for(str(period))
+    return f"de periode {words}" if twoweekly.is_block_text(str(period)) else words
 
 
 def _finite(value: float) -> float:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from openveiligheid.core.periods import MONTH_NAMES
+from openveiligheid.core.periods import MONTH_NAMES, period_label
 
 EPOCH = dt.date(2007, 1, 1)  # a Monday (ISO week 1 of 2007)
 DAYS = 14
@@ -48,6 +48,11 @@ def block_label(text: str) -> str:
     if first.year != last.year:
         start += f" {first.year}"
     return f"{start} t/m {last.day} {MONTH_NAMES[last.month - 1]} {last.year}"
+
+
+def label_for(period: str) -> str:
+    """A stored period in words: a month, a year or a two-week period."""
+    return block_label(period) if is_block_text(period) else period_label(period)
 
 
 def complete_blocks(first_day: dt.date, last_day: dt.date) -> range:

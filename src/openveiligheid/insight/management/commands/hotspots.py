@@ -205,7 +205,7 @@ def no_counts_message(
             f"geen cijfers voor maat {measure} in {period} "
             f"(de bestanden hebben {measure} voor {period_range(periods)})"
         )
-    areas = sorted({a for m, a, p in figures.known if m == measure and p == period})
+    areas = figures.known.areas(measure, period)
     return (
         f"geen van de {n_areas} gebieden in {source} heeft een cijfer voor {measure} in "
         f"{period}; de cijfers gaan over {shortlist(areas)} (andere indeling of ander niveau?)"
