@@ -16,6 +16,7 @@ from openveiligheid.core.areacodes import (
     level_of,
     parent_code,
 )
+from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers.areas import AreaRow, read_area_list, read_boundaries
@@ -194,6 +195,7 @@ def save_areas(rows: list[AreaRow], division: int, run: ImportRun) -> None:
             )
         run.created += len(created)
         run.updated += len(changed)
+    refresh_statistics(Area)
 
 
 def _new_area(row: AreaRow, division: int, parent_id: int | None) -> Area:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import children_index
 from openveiligheid.core.areacodes import gemeente_of
+from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.periods import Period
 from openveiligheid.figures.catalogue import label_for
@@ -57,6 +58,7 @@ def store_figures(figure_file: FigureFile, run: ImportRun) -> None:
         ),
         batch_size=BATCH,
     )
+    refresh_statistics(Figure, Area)
     years = {row.period.year for row in figure_file.rows}
     run.derived = refresh_derived(set(measure_ids.values()), years, division, run)
 

@@ -106,6 +106,15 @@ def _run(kind: str, division: int, parameters: dict) -> Iterator[AnalysisRun]:
     log.debug("%s (indeling %s): %s in %.1f s", kind, division, run.message, run.seconds)
 
 
+def _earlier_runs(run: AnalysisRun) -> list[int]:
+    """The earlier runs of the same kind and division, whose results a new run replaces.
+
+    Deleting by run id is one indexed column; a filter on the areas' division would make
+    Django delete through a self-join, which PostgreSQL plans badly on fresh statistics."""
+    earlier = AnalysisRun.objects.filter(kind=run.kind, division=run.division).exclude(pk=run.pk)
+    return list(earlier.values_list("pk", flat=True))
+
+
 # --- hotspots and space-time classes ----------------------------------------------------------
 
 
@@ -122,8 +131,9 @@ def refresh_hotspots(division: int, gemeenten: list[str]) -> AnalysisRun | None:
         "levels": list(HOTSPOT_LEVELS),
     }
     with _run(AnalysisRun.HOTSPOTS, division, parameters) as run:
-        HotspotResult.objects.filter(area__division=division).delete()
-        SpaceTimeResult.objects.filter(area__division=division).delete()
+        earlier = _earlier_runs(run)
+        HotspotResult.objects.filter(run__in=earlier).delete()
+        SpaceTimeResult.objects.filter(run__in=earlier).delete()
         stored = classes = 0
         for gemeente in gemeenten:
             for level in HOTSPOT_LEVELS:
@@ -282,7 +292,7 @@ def refresh_signals(division: int) -> AnalysisRun | None:
         "correction": "Benjamini-Hochberg (FDR) over alle reeksen van een maand",
     }
     with _run(AnalysisRun.SIGNALS, division, parameters) as run:
-        Signal.objects.filter(area__division=division).delete()
+        Signal.objects.filter(run__in=_earlier_runs(run)).delete()
         total = alarms = 0
         for frequency, found in ((12, monthly), (twoweekly.PER_YEAR, two_weekly)):
             for measure, (periods, per_area) in found.items():
@@ -418,7 +428,7 @@ def refresh_grid(division: int, gemeenten: list[str]) -> AnalysisRun | None:
         return None
     parameters = {"cell_size_m": GRID_CELL, "kde": "scipy gaussian_kde, Scott"}
     with _run(AnalysisRun.GRID, division, parameters) as run:
-        GridCell.objects.filter(run__division=division).delete()
+        GridCell.objects.filter(run__in=_earlier_runs(run)).delete()
         stored = 0
         for gemeente in gemeenten:
             stored += _grid_of(run, division, gemeente, incidents)
