@@ -39,8 +39,8 @@ from django.utils.html import escape  # noqa: E402
 from openveiligheid.areas.models import Area  # noqa: E402
 from openveiligheid.areas.services import import_boundaries  # noqa: E402
 from openveiligheid.areas.shapes import map_shapes, svg_path, svg_paths  # noqa: E402
-from openveiligheid.dashboard.maps import Choropleth, MapArea, choropleth  # noqa: E402
 from openveiligheid.indicators.formatting import format_number  # noqa: E402
+from openveiligheid.ui.maps import Choropleth, MapArea, choropleth  # noqa: E402
 
 BUURTEN = 14_000
 BOX = (13_000.0, 306_000.0, 293_000.0, 606_000.0)  # RD: 280 x 300 km
@@ -285,8 +285,14 @@ def main() -> None:
     import_national(collection)
 
     areas = map_areas(paths, cells)
-    result = timed(f"choropleth() for {len(areas)} areas", lambda: choropleth(areas, title="NL"))
-    timed("choropleth() again", lambda: choropleth(areas, title="Nederland"))
+
+    def drawn(title: str) -> Choropleth:
+        shown = choropleth(areas, title=title)
+        _ = shown.svg  # drawn when a template asks; timed here with the classification
+        return shown
+
+    result = timed(f"choropleth() and its SVG for {len(areas)} areas", lambda: drawn("NL"))
+    timed("choropleth() and its SVG again", lambda: drawn("Nederland"))
     show("SVG size", f"{len(result.svg.encode()):,} bytes")
     show("legend", f"{[(e.label, e.count) for e in result.legend]}")
     write_page(result)

@@ -48,8 +48,9 @@ from django.test import Client  # noqa: E402
 
 from openveiligheid.areas.services import import_boundaries  # noqa: E402
 from openveiligheid.demo.loader import load_demo  # noqa: E402
-from openveiligheid.imports.services import import_figures  # noqa: E402
+from openveiligheid.figures.services import import_figures  # noqa: E402
 from openveiligheid.policy.models import Plan  # noqa: E402
+from openveiligheid.policy.services import ensure_gemeente  # noqa: E402
 
 RUNS = 30
 PASSWORD = "bench-wachtwoord-42"
@@ -82,9 +83,11 @@ def timed(label: str, call):
     return result
 
 
-def client_for(username: str) -> Client:
+def client_for(username: str, gemeente: str = "GM0014") -> Client:
+    """A logged-in beleidsadviseur of ``gemeente``."""
     user = get_user_model().objects.create_user(username, password=PASSWORD)
     user.groups.add(Group.objects.get(name="beleidsadviseur"))
+    ensure_gemeente(gemeente).organisations.first().members.add(user)
     client = Client()
     client.force_login(user)
     return client
@@ -163,7 +166,7 @@ def national_map_page() -> None:
     )
     show("", run.message)
     Plan.objects.create(gemeente_code=NATIONAL_GEMEENTE, name="Landelijke proef", division=2024)
-    client = client_for("landelijk")
+    client = client_for("landelijk", NATIONAL_GEMEENTE)
     for label, url in (
         ("Kaart, 14,000 buurten, aantallen", "/kaart/?niveau=buurt&onderwerp=maat:misdrijven"),
         (

@@ -13,4 +13,9 @@ fi
 # Front-end packages (NL Design System CSS, font; axe-core for the browser tests) from the npm
 # registry, exactly as package-lock.json pins them; the app serves its own copy (static/vendor).
 npm ci --prefix frontend --no-audit --no-fund --loglevel=error
+if [ "${1:-}" = "dev" ]; then
+  # A real OpenID Connect provider for the single sign-on tests (node-oidc-provider), as
+  # tests/oidc/package-lock.json pins it.
+  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+fi
 .venv/bin/python scripts/vendor_assets.py

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: set up everything and run all checks and tests.
-#   lint (ruff), migrations check, deploy check, the test suite on SQLite (browser tests
-#   included), then the suite again on PostgreSQL.
+#   lint (ruff), import layers (import-linter), migrations check, deploy check, the test
+#   suite on SQLite (browser tests included), then the suite again on PostgreSQL.
 # As root it installs what is missing with apt-get (chromium, postgresql). Otherwise it uses
 # what is there and says what it skips. OV_TEST_POSTGRES_URL=postgres://… uses your own server.
 set -euo pipefail
@@ -22,6 +22,9 @@ echo "== ruff"
 .venv/bin/ruff check src tests scripts bench
 .venv/bin/ruff format --check src tests scripts bench
 
+echo "== import layers"
+.venv/bin/lint-imports
+
 echo "== migrations and deploy checks"
 OV_DEMO=true $PY manage.py makemigrations --check --dry-run
 OV_SECRET_KEY="check-$(date +%s%N)-not-a-real-key-but-long-enough-for-the-check" \
@@ -29,7 +32,8 @@ OV_SECRET_KEY="check-$(date +%s%N)-not-a-real-key-but-long-enough-for-the-check"
   $PY manage.py check --deploy --fail-level WARNING
 
 echo "== tests (SQLite)"
-$PY -m pytest -p no:cacheprovider "$@"
+$PY -m pytest -p no:cacheprovider -n auto --dist loadfile "$@"
 
 echo "== tests (PostgreSQL)"
-bash scripts/with-postgres.sh $PY -m pytest -p no:cacheprovider -m "not browser" -q "$@"
+bash scripts/with-postgres.sh $PY -m pytest -p no:cacheprovider -n auto --dist loadfile \
+  -m "not browser and not packaging" -q "$@"

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from openveiligheid.demo.loader import load_demo
+from tests.conftest import member_of
 
 from .support import ARTIFACTS
 
@@ -23,6 +24,7 @@ def test_log_in_and_open_an_indicator(live_server, transactional_db, browser, dj
     plan = load_demo(lambda _message: None)
     user = django_user_model.objects.create_user("browser", password=PASSWORD)
     user.groups.add(Group.objects.get(name="beleidsadviseur"))
+    member_of(user, "GM0014", "Groningen")
     indicator = plan.indicators.order_by("order").first()
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})

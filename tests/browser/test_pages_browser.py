@@ -20,6 +20,7 @@ from openveiligheid.core.areacodes import WIJK
 from openveiligheid.demo.loader import load_demo
 from openveiligheid.indicators.formatting import format_number
 from openveiligheid.indicators.services import indicator_series
+from tests.conftest import member_of
 
 from .support import ARTIFACTS, axe_violations, describe
 
@@ -40,6 +41,7 @@ def journey(live_server, transactional_db, browser, django_user_model):
     plan = load_demo(lambda _message: None)
     user = django_user_model.objects.create_user("analist", password=PASSWORD)
     user.groups.add(Group.objects.get(name="beleidsadviseur"))
+    member_of(user, "GM0014", "Groningen")
     (ARTIFACTS / "axe-results.jsonl").unlink(missing_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     blocked: list[str] = []  # the pages must work under their own Content-Security-Policy

@@ -8,7 +8,7 @@ from django.template import loader
 from django.test import Client
 from django.urls import reverse
 
-from openveiligheid.accounts.roles import VIEW_DASHBOARD
+from openveiligheid.accounts.access import VIEW_DASHBOARD
 from tests.conftest import PASSWORD
 
 PAGES = ["/", "/indicator/fietsdiefstal/", "/?jaar=2021"]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from django.test import Client
 
 from openveiligheid.areas.models import Area
-from openveiligheid.dashboard.downloads import safe_text
+from openveiligheid.core.csvfiles import safe_text
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import indicator_series, level_values, plan_division
 from openveiligheid.policy.models import Plan

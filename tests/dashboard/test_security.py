@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from django.test import Client
@@ -62,3 +64,27 @@ def test_content_security_policy_allows_only_own_scripts(adviseur_client: Client
         assert directives["default-src"] == "'self'"
         assert directives["frame-ancestors"] == "'none'"
         assert directives["object-src"] == "'none'"
+
+
+@pytest.mark.parametrize(
+    "url", ["/kaart/?onderwerp=maat:%00x", "/gebied/BU%0000/", "/api/v1/cijfers/?maat=a%00b"]
+)
+def test_a_nul_character_is_refused_before_it_reaches_the_database(adviseur_client, url) -> None:
+    """PostgreSQL cannot compare text with NUL: without this it would be a server error."""
+    response = adviseur_client.get(url)
+    assert response.status_code == 400
+    assert "Ongeldig teken (NUL)" in response.content.decode()
+    if url.startswith("/api/"):
+        assert response.json() == {"detail": "Ongeldig teken (NUL) in het adres of de parameters."}
+
+
+def test_the_admin_has_the_same_headers_and_no_inline_scripts(django_user_model) -> None:
+    admin = django_user_model.objects.create_superuser("beheer", password="x")
+    client = Client()
+    client.force_login(admin)
+    for url in ["/beheer/login/", "/beheer/", "/beheer/accounts/organisation/add/"]:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert "script-src 'self'" in response["Content-Security-Policy"], url
+        assert response["X-Frame-Options"] == "DENY"
+        assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", response.content.decode()) is None

@@ -4,19 +4,34 @@ import csv
 
 import pytest
 
+from django.core.management import call_command
+
 from openveiligheid.demo.loader import DATA, demo_steps, load_demo, reset_demo_user
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.indicators.services import evaluate_plan, wijk_values
+from openveiligheid.policy.models import Plan
+from tests.conftest import restore_demo
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def restored(demo_copy, django_db_blocker):
+    """The session's demo (tests/conftest.py) put back for this module; flushed afterwards."""
+    with django_db_blocker.unblock():
+        plan = restore_demo(demo_copy)
+    yield plan
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def plan():
-    return load_demo(lambda message: None)
+def plan(restored, db):
+    return Plan.objects.get(pk=restored.pk)
 
 
-def test_every_demo_import_succeeds_and_a_second_load_skips_them(plan):
+def test_every_demo_import_succeeds_and_a_second_load_skips_them():
+    load_demo(lambda message: None)  # a real load into an empty database
     assert ImportRun.objects.filter(status=ImportRun.SUCCEEDED).count() == len(demo_steps())
     load_demo(lambda message: None)
     assert ImportRun.objects.filter(status=ImportRun.SKIPPED).count() == len(demo_steps())
@@ -62,14 +77,21 @@ def _wijk_table_sums_to_the_gemeente(plan):
     assert sum(v.value.value for v in values if v.value) == 14990
 
 
-def test_demo_user_gets_a_fresh_password_and_a_role():
+def test_demo_user_gets_a_fresh_password_a_role_and_the_demo_gemeente():
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
 
-    from openveiligheid.accounts.roles import VIEW_DASHBOARD
+    from openveiligheid.policy.services import ensure_gemeente
+
+    Plan.objects.create(gemeente_code="GM0014", name="Veiligheidsplan")
+    ensure_gemeente("GM0014")
+
+    from openveiligheid.accounts.access import VIEW_DASHBOARD, may
 
     _, first = reset_demo_user()
     name, second = reset_demo_user()
     assert first != second
-    user = authenticate(username=name, password=second)
-    assert user is not None and user.has_perm(VIEW_DASHBOARD)
-    assert authenticate(username=name, password=first) is None
+    user = authenticate(RequestFactory().post("/inloggen/"), username=name, password=second)
+    assert user is not None and may(user, VIEW_DASHBOARD, "GM0014")
+    assert authenticate(RequestFactory().post("/inloggen/"), username=name, password=first) is None
+    assert not may(user, VIEW_DASHBOARD, "GM0758")

@@ -7,8 +7,8 @@ import pytest
 from openveiligheid.areas.services import import_area_list
 from openveiligheid.core.errors import InputError
 from openveiligheid.figures.models import Figure
+from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.services import import_figures
 from tests.conftest import write
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from openveiligheid.core.periods import Period
-from openveiligheid.indicators.aggregation import Observation
+from openveiligheid.figures.aggregation import Observation
 from openveiligheid.indicators.engine import (
     GEEN_DOEL,
     GEEN_GEGEVENS,

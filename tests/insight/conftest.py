@@ -1,13 +1,14 @@
 """Fixtures for the insight integration tests: the demo with an injected outbreak, and users.
 
-``insight_demo`` loads the real demo (imports, then one ``refresh`` per division, as
-``openveiligheid demo`` does), then imports one more, synthetic, cijfers file into the demo's
-2017 division: monthly counts of ``misdrijven:1.1.1`` per wijk, 2013-01..2017-08, with a stable
-seasonal pattern and Poisson noise from a fixed seed, and a large outbreak in one wijk in the
-last month. Then it runs ``refresh(2017)`` once more. Everything is committed once for the
-whole ``tests/insight`` package (~15 s) and flushed afterwards; every test sees it inside its
-own rolled-back transaction. Tests that need an empty database use division 2019, which the
-demo does not have.
+``insight_demo`` puts the real demo in the database (imports, then one ``refresh`` per
+division, as ``openveiligheid demo`` does; loaded once per session by
+``tests/conftest.py::demo_copy``), then imports one more, synthetic, cijfers file into the
+demo's 2017 division: monthly counts of ``misdrijven:1.1.1`` per wijk, 2013-01..2017-08, with a
+stable seasonal pattern and Poisson noise from a fixed seed, and a large outbreak in one wijk
+in the last month. Then it runs ``refresh(2017)`` once more. Everything is committed once for
+the whole ``tests/insight`` package (~5 s with the session's demo) and flushed afterwards;
+every test sees it inside its own rolled-back transaction. Tests that need an empty database
+use division 2019, which the demo does not have.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from django.core.management import call_command
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import WIJK
 from openveiligheid.demo.loader import DATA as DEMO_DATA
-from openveiligheid.demo.loader import load_demo
+from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.services import import_figures
 from openveiligheid.insight.services import refresh
 from openveiligheid.policy.models import Plan
+from tests.conftest import restore_demo
 
 TEST_DATA = Path(__file__).parents[1] / "data"
 INCIDENT_FILE = DEMO_DATA / "fietsdiefstallen_groningen_2013_2017.csv"
@@ -80,10 +81,10 @@ def outbreak_rows(wijken: list[str], seed: int = OUTBREAK_SEED) -> tuple[list[st
 
 
 @pytest.fixture(scope="package")
-def insight_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def insight_demo(demo_copy, django_db_blocker, tmp_path_factory):
     """The demo plan plus the outbreak, analysed; see the module docstring."""
     with django_db_blocker.unblock():
-        plan = load_demo(lambda _message: None)
+        plan = restore_demo(demo_copy)
         wijken = list(
             Area.objects.filter(division=DIVISION, level=WIJK)
             .order_by("code")

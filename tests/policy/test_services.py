@@ -1,11 +1,13 @@
 import pytest
 
+from openveiligheid.accounts.access import Scope
+from openveiligheid.accounts.models import Gemeente
 from openveiligheid.areas.services import import_area_list
 from openveiligheid.core.errors import InputError
-from openveiligheid.imports.services import import_figures
+from openveiligheid.figures.services import import_figures
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.services import active_plan, load_plan
+from openveiligheid.policy.services import load_plan, plan_for
 from tests.conftest import write
 from tests.policy.test_planfile import EXAMPLE
 
@@ -24,9 +26,9 @@ def measures(data_dir, tmp_path):
     )
 
 
-def test_a_plan_is_stored_with_themes_goals_indicators_and_targets(measures, tmp_path):
+def test_a_plan_is_stored_with_themes_goals_indicators_and_targets(measures, tmp_path, adviseur):
     plan = load_plan(write(tmp_path, "plan.yaml", EXAMPLE))
-    assert active_plan() == plan
+    assert plan_for(Scope(adviseur, Gemeente.objects.get(code="GM0014"))) == plan
     assert [t.name for t in plan.themes.all()] == ["Veilige woonomgeving"]
     goal = plan.themes.get().goals.get()
     assert [i.key for i in goal.indicators.all()] == ["woninginbraak-per-1000"]

@@ -1,4 +1,10 @@
-"""Roles are Django groups with permissions; the code checks permissions, never group names."""
+"""Roles are Django groups with permissions; the code checks permissions, never group names.
+
+A role says what a user may do; which gemeenten they may do it for follows from their
+organisations (``access.py``). Permissions the code checks are named for what they allow
+(``dashboard.bekijken``); the ``view_*``/``add_*`` ones are Django's model permissions and only
+open the matching lists in the admin (``/beheer/``).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,23 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
-VIEW_DASHBOARD = "indicators.view_indicator"
+from openveiligheid.accounts.access import VIEW_DASHBOARD
 
 #: Role -> permissions ("app_label.codename"). Created after every migrate.
+#: The admin's read permissions on the plan's tables (only for staff users; rows are limited
+#: to the user's gemeenten there too, ``policy/admin.py``).
+VIEW_PLAN_IN_ADMIN = ["policy.view_plan", "indicators.view_indicator"]
+
 ROLES: dict[str, list[str]] = {
-    "beleidsadviseur": [VIEW_DASHBOARD, "policy.view_plan", "imports.view_importrun"],
+    "beleidsadviseur": [VIEW_DASHBOARD, *VIEW_PLAN_IN_ADMIN, "imports.view_importrun"],
     "analist": [
         VIEW_DASHBOARD,
-        "policy.view_plan",
+        *VIEW_PLAN_IN_ADMIN,
         "imports.view_importrun",
         "imports.add_importrun",
         "figures.view_figure",
     ],
-    "bestuurder": [VIEW_DASHBOARD, "policy.view_plan"],
+    "bestuurder": [VIEW_DASHBOARD, *VIEW_PLAN_IN_ADMIN],
     "partner": [VIEW_DASHBOARD],
 }
 

@@ -20,7 +20,12 @@ from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers.areas import AreaRow, read_area_list, read_boundaries
-from openveiligheid.imports.services import execute, skip_if_imported, start_run
+from openveiligheid.imports.services import (
+    execute,
+    read_input_file,
+    skip_if_imported,
+    start_run,
+)
 
 BATCH = 2000
 MAP_FIELDS = ["map_path", "map_xmin", "map_ymin", "map_xmax", "map_ymax"]
@@ -67,10 +72,11 @@ def import_area_list(
 ) -> ImportRun:
     """Import a CBS area list (e.g. ``WijkenEnBuurten.csv`` of 47018NED) for one division."""
     path = Path(path)
-    data = path.read_bytes() if data is None else data
+    data = read_input_file(path, data)
     run = start_run("areas", path, data, user)
 
     def work(run: ImportRun) -> str:
+        check_division(division, path.name)
         run.dataset, run.format, run.division = (
             f"cbs-gebieden-{division}",
             "cbs-gebiedenlijst",
@@ -93,7 +99,7 @@ def import_boundaries(
 ) -> ImportRun:
     """Import GeoJSON boundaries; areas that do not exist yet are created."""
     path = Path(path)
-    data = path.read_bytes() if data is None else data
+    data = read_input_file(path, data)
     run = start_run("boundaries", path, data, user)
 
     def work(run: ImportRun) -> str:
@@ -112,15 +118,37 @@ def import_boundaries(
                     )
                 ]
             )
+        check_division(year, path.name)
         run.dataset, run.format, run.division = f"grenzen-{year}", "geojson", year
         skip_if_imported(run)
         save_areas(_with_ancestors(rows, names), year, run)
         return (
             f"{run.read} grenzen gelezen: {run.created} gebieden nieuw, "
-            f"{run.updated} bijgewerkt (indeling {year})."
+            f"{run.updated} bijgewerkt (indeling {year}).{repair_note(rows)}"
         )
 
     return execute(run, work)
+
+
+def check_division(year: int, file_name: str) -> None:
+    """A division is a year; refuse anything else (``--indeling 0``, ``--indeling -5``)."""
+    if not 1900 < year < 3000:
+        raise InputError(
+            [InputProblem(file_name, f"indeling {year} is geen jaartal (bijvoorbeeld 2024)")]
+        )
+
+
+def repair_note(rows: list[AreaRow], shown: int = 10) -> str:
+    """What the import says about geometries it repaired with ``make_valid`` (or ``""``)."""
+    repaired = [row for row in rows if row.repaired]
+    if not repaired:
+        return ""
+    codes = ", ".join(f"{row.code} ({row.repaired})" for row in repaired[:shown])
+    more = f" en nog {len(repaired) - shown}" if len(repaired) > shown else ""
+    return (
+        f" {len(repaired)} ongeldige grens/grenzen hersteld met make_valid en zo "
+        f"opgeslagen: {codes}{more}."
+    )
 
 
 def _check_parents_listed(rows: list[AreaRow], file_name: str) -> None:

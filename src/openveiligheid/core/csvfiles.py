@@ -1,23 +1,36 @@
 """Reading the CSV files that municipalities and CBS produce.
 
 Two dialects are accepted: comma-separated with a decimal point, and the Dutch Excel form
-(semicolon-separated, decimal comma). The delimiter is read from the header line. Files may
-start with a byte-order mark and may be UTF-8 or Windows-1252 (Excel's default here).
+(semicolon-separated, decimal comma). The delimiter is read from the header line. Encodings,
+binary data and line ends are handled by :mod:`openveiligheid.core.textfiles` (UTF-8 with or
+without BOM, UTF-16 with BOM, Windows-1252; CR LF and CR). A field longer than
+:data:`MAX_FIELD_CHARS`, a broken quote and a row with another number of columns than the
+header are reported with their line; numbers must be finite and smaller than
+:data:`MAX_ABS_VALUE`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from openveiligheid.core.errors import InputError, InputProblem
+from openveiligheid.core.textfiles import decode_text, shorten
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 CBS_MISSING = {".", "", "x", "-"}
+#: No field of any supported file is longer; longer ones are refused (names, codes, numbers).
+MAX_FIELD_CHARS = 10_000
+#: Layout problems (columns, long fields) reported before reading stops: a wrong delimiter
+#: makes every line wrong, and one report of 50 says enough.
+MAX_LAYOUT_PROBLEMS = 50
+#: No figure, count or coordinate is this large; larger numbers are refused.
+MAX_ABS_VALUE = 1e12
 
 
 @dataclass(frozen=True)
@@ -32,12 +45,8 @@ class CsvText:
 
 
 def decode(data: bytes, name: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    """The file's text (see :func:`openveiligheid.core.textfiles.decode_text`)."""
+    return decode_text(data, name)
 
 
 def read_csv_text(path: Path | str, data: bytes | None = None) -> CsvText:
@@ -45,38 +54,85 @@ def read_csv_text(path: Path | str, data: bytes | None = None) -> CsvText:
     text = decode(path.read_bytes() if data is None else data, path.name)
     if not text.strip():
         raise InputError([InputProblem(path.name, "het bestand is leeg", line=1)])
-    header = text.splitlines()[0]
+    header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     return CsvText(path.name, text, delimiter)
 
 
 def header_of(csv_text: CsvText) -> list[str]:
     reader = csv.reader(io.StringIO(csv_text.text), delimiter=csv_text.delimiter)
-    return [column.strip() for column in next(reader)]
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise InputError([_csv_problem(csv_text, exc, 1)]) from None
+    return [column.strip() for column in header]
 
 
 def iter_records(csv_text: CsvText) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(line number, record)``; the line number is where the record starts (1-based)."""
+    """Yield ``(line number, record)``; the line number is where the record starts (1-based).
+
+    The whole file is checked first: broken quotes, fields longer than
+    :data:`MAX_FIELD_CHARS` and rows with another number of columns than the header are
+    reported together, as one :class:`InputError`, before any record is yielded.
+    """
     reader = csv.reader(io.StringIO(csv_text.text), delimiter=csv_text.delimiter)
-    header = [column.strip() for column in next(reader)]
-    line = reader.line_num + 1
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            line = reader.line_num + 1
-            continue
-        if len(row) != len(header):
-            raise InputError(
-                [
-                    InputProblem(
-                        csv_text.name,
-                        f"{len(row)} kolommen gevonden, de kop heeft er {len(header)} "
-                        f"(scheidingsteken '{csv_text.delimiter}')",
-                        line=line,
-                    )
-                ]
-            )
-        yield line, dict(zip(header, row, strict=True))
+    header = header_of(csv_text)
+    problems: list[InputProblem] = []
+    records: list[tuple[int, dict[str, str]]] = []
+    line = 1
+    try:
+        next(reader)
         line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                problem = _row_problem(csv_text, row, header, line)
+                if problem:
+                    problems.append(problem)
+                    if len(problems) >= MAX_LAYOUT_PROBLEMS:
+                        break
+                else:
+                    records.append((line, dict(zip(header, row, strict=True))))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(_csv_problem(csv_text, exc, line))
+    if problems:
+        raise InputError(problems)
+    yield from records
+
+
+def _row_problem(csv_text: CsvText, row: list[str], header: list[str], line: int):
+    long = next((n for n, cell in enumerate(row) if len(cell) > MAX_FIELD_CHARS), None)
+    if long is not None:
+        field = header[long] if long < len(header) else f"kolom {long + 1}"
+        return InputProblem(
+            csv_text.name,
+            f"het veld is {len(row[long]):,} tekens lang; hoogstens {MAX_FIELD_CHARS:,} "
+            "mag".replace(",", "."),
+            line,
+            shorten(field),
+        )
+    if len(row) != len(header):
+        return InputProblem(
+            csv_text.name,
+            f"{len(row)} kolommen gevonden, de kop heeft er {len(header)} "
+            f"(scheidingsteken '{csv_text.delimiter}')",
+            line=line,
+        )
+    return None
+
+
+def _csv_problem(csv_text: CsvText, exc: csv.Error, line: int) -> InputProblem:
+    text = str(exc)
+    if "field limit" in text:
+        message = (
+            f"een veld is langer dan {csv.field_size_limit():,} tekens "
+            "(is er een aanhalingsteken niet gesloten?)".replace(",", ".")
+        )
+    elif "EOF" in text or "quote" in text:
+        message = 'een aanhalingsteken (") is niet gesloten'
+    else:
+        message = f"geen leesbare CSV ({shorten(text, 80)})"
+    return InputProblem(csv_text.name, message, line=line)
 
 
 def parse_number(text: str, *, decimal_comma: bool) -> float:
@@ -86,5 +142,20 @@ def parse_number(text: str, *, decimal_comma: bool) -> float:
         raw = raw.replace(".", "") if re.match(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$", raw) else raw
         raw = raw.replace(",", ".")
     if not _NUMBER.match(raw):
-        raise ValueError(f"'{text.strip()}' is geen getal")
-    return float(raw)
+        raise ValueError(f"'{shorten(text.strip())}' is geen getal")
+    value = float(raw)
+    if not math.isfinite(value) or abs(value) >= MAX_ABS_VALUE:
+        raise ValueError(
+            f"'{shorten(text.strip())}' is te groot: getallen moeten kleiner zijn dan "
+            "1.000.000.000.000 (10^12)"
+        )
+    return value
+
+
+#: What makes a spreadsheet program treat a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Text that a spreadsheet will not run as a formula (CSV/formula injection, OWASP)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

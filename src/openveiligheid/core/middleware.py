@@ -1,12 +1,15 @@
-"""A Content-Security-Policy for the app's own pages: only its own scripts, styles and fonts.
+"""Middleware of the platform: the Content-Security-Policy, and no NUL characters in requests.
 
+The Content-Security-Policy for the app's own pages: only its own scripts, styles and fonts.
 Defence in depth against cross-site scripting: even if a text slipped through escaping, the
 browser would not run an inline or foreign script. Inline styles stay allowed because the
 SVG maps carry a small ``<style>`` (hover and focus); scripts come only from ``/static/``.
-The Django admin (``/beheer/``) keeps Django's own behaviour.
+The Django admin (``/beheer/``) gets the same policy: its templates have no inline scripts.
 """
 
 from __future__ import annotations
+
+from django.http import HttpResponseBadRequest, JsonResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -22,7 +25,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-EXEMPT_PREFIXES = ("/beheer/",)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -31,6 +33,36 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(EXEMPT_PREFIXES):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse a request whose path or parameters contain a NUL character (``%00``).
+
+    No page or API parameter can mean one, and PostgreSQL refuses to compare text with it (a
+    server error instead of an answer). The API gets JSON, the pages a short Dutch text.
+    """
+
+    MESSAGE = "Ongeldig teken (NUL) in het adres of de parameters."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MESSAGE}, status=400)
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        queries = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for params in queries:
+            for key, values in params.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return True
+        return False

@@ -2,29 +2,30 @@
 
 What can be mapped (a *subject*) is a plan indicator or a measure with figures per wijk or buurt.
 Every value comes from the indicator engine (:func:`indicators.services.level_values`); this
-module chooses, sorts and formats. Rates of areas with few inhabitants are marked, not coloured.
+module chooses and sorts; the rows carry numbers, which the templates format. Rates of areas
+with few inhabitants are marked, not coloured.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import BUURT, WIJK, gemeente_of
 from openveiligheid.core.periods import Period
-from openveiligheid.dashboard.maps import Choropleth, MapArea, choropleth
+from openveiligheid.core.statuses import VOORLOPIG
 from openveiligheid.figures.models import Figure
 from openveiligheid.figures.services import measure_labels
-from openveiligheid.imports.parsers.rows import VOORLOPIG
 from openveiligheid.indicators.engine import POPULATION, IndicatorDefinition
 from openveiligheid.indicators.formatting import format_number
 from openveiligheid.indicators.services import AreaValue, LevelValues, level_values, plan_division
+from openveiligheid.insight.results import AreaAnalysis
 from openveiligheid.policy.models import Plan
+from openveiligheid.ui.links import area_href
+from openveiligheid.ui.maps import Choropleth, MapArea, choropleth
 
 LEVELS = {WIJK: "wijk", BUURT: "buurt"}
 LEVEL_PLURAL = {WIJK: "wijken", BUURT: "buurten"}
@@ -101,26 +102,18 @@ def periods_with_figures(
 
 @dataclass(frozen=True)
 class AreaRow:
+    """One area's value (unrounded; ``decimals`` says how it is shown) with its population."""
+
     code: str
     name: str
     value: float | None
-    display: str
-    population: str
+    decimals: int
+    population: float | None
     small: bool
     notes: tuple[str, ...]
     href: str
-    smoothed: str = ""  # Empirical Bayes rate per 1,000, when the analyses computed one
-    band: str = ""  # its 95% band
-
-
-@dataclass(frozen=True)
-class AreaAnalysis:
-    """What the stored analyses say about one area on one map (see ``insight.results``)."""
-
-    outline: str | None  # "hotspot-99", "coldspot-95" … or None
-    words: str  # the class in Dutch, for the tooltip and the table
-    smoothed: float | None = None
-    lower: float | None = None
+    smoothed: float | None = None  # Empirical Bayes rate per 1,000, when the analyses computed one
+    lower: float | None = None  # its 95% band
     upper: float | None = None
 
 
@@ -132,25 +125,8 @@ def with_analysis(row: AreaRow, found: AreaAnalysis | None, rated: bool) -> Area
     if not rated or found.smoothed is None:
         return dataclasses.replace(row, notes=notes)
     return dataclasses.replace(
-        row,
-        notes=notes,
-        smoothed=format_number(found.smoothed, 1),
-        band=f"{format_number(found.lower, 1)} – {format_number(found.upper, 1)}",
+        row, notes=notes, smoothed=found.smoothed, lower=found.lower, upper=found.upper
     )
-
-
-def area_href(area: Area) -> str:
-    return profile_href(area.code, area.division)
-
-
-@functools.cache
-def _profile_pattern() -> str:
-    return reverse("dashboard:gebied", args=["CODE"])
-
-
-def profile_href(code: str, division: int) -> str:
-    """The area profile's URL; reversed once, as a national map links 14,000 areas."""
-    return _profile_pattern().replace("CODE", code, 1) + f"?indeling={division}"
 
 
 def is_small(row: AreaValue, rated: bool) -> bool:
@@ -178,10 +154,8 @@ def area_rows(found: LevelValues, definition: IndicatorDefinition) -> list[AreaR
                 code=item.area.code,
                 name=item.area.name,
                 value=item.value.value if item.value else None,
-                display=format_number(
-                    item.value.value if item.value else None, definition.decimals
-                ),
-                population=format_number(item.population, 0),
+                decimals=definition.decimals,
+                population=item.population,
                 small=small,
                 notes=tuple(notes),
                 href=area_href(item.area),
@@ -230,7 +204,7 @@ def map_of(
                 path=path,
                 bounds=bounds,
                 value=row.value,
-                display=row.display,
+                display=format_number(row.value, row.decimals),
                 href=row.href,
                 small=row.small,
                 label=label,

@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from openveiligheid.core.csvfiles import safe_text
 from openveiligheid.dashboard.services import IndicatorDetail
 from openveiligheid.indicators.formatting import format_target
 
@@ -60,14 +61,6 @@ def rows(detail: IndicatorDetail) -> Iterator[list[object]]:
             None,
             "; ".join(row.notes),
         ]
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula (CSV/formula injection, OWASP)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_cell(value: object) -> str:

@@ -12,7 +12,6 @@ from openveiligheid.dashboard.areadata import (
     LEVEL_PLURAL,
     LEVELS,
     SORTS,
-    AreaAnalysis,
     AreaRow,
     Subject,
     map_of,
@@ -23,8 +22,9 @@ from openveiligheid.dashboard.areadata import (
     values_for,
     with_analysis,
 )
-from openveiligheid.dashboard.maps import Choropleth
+from openveiligheid.insight.results import AreaAnalysis
 from openveiligheid.policy.models import Plan
+from openveiligheid.ui.maps import Choropleth
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = No
     marked = {code: (a.outline, a.words) for code, a in stored.items() if a.outline}
     page.outlines = marked
     rows = [with_analysis(row, stored.get(row.code), rate) for row in rows]
-    page.smoothed = any(row.smoothed for row in rows)
+    page.smoothed = any(row.smoothed is not None for row in rows)
     page.rows = sort_rows(rows, choice.sort, choice.descending)
     if not any(row.value is not None for row in rows):
         messages.append(_why_empty(page))

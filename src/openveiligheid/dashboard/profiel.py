@@ -14,9 +14,7 @@ from django.conf import settings
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import BUURT, NETHERLANDS, WIJK, normalize_code
-from openveiligheid.dashboard.areadata import LEVEL_PLURAL, area_href, count_of, per_1000
-from openveiligheid.dashboard.charts import sparkline
-from openveiligheid.dashboard.maps import MapArea, locator_map
+from openveiligheid.dashboard.areadata import LEVEL_PLURAL, count_of, per_1000
 from openveiligheid.figures.models import Figure
 from openveiligheid.figures.services import figure_set, measure_labels
 from openveiligheid.indicators.engine import (
@@ -27,9 +25,11 @@ from openveiligheid.indicators.engine import (
     population_of,
     series,
 )
-from openveiligheid.indicators.formatting import format_change, format_number
 from openveiligheid.indicators.services import level_values
 from openveiligheid.policy.models import Plan
+from openveiligheid.ui.charts import Sparkline
+from openveiligheid.ui.links import area_href
+from openveiligheid.ui.maps import LocatorMap, MapArea
 
 
 def find_area(code: str, division: str = "") -> Area | None:
@@ -40,17 +40,29 @@ def find_area(code: str, division: str = "") -> Area | None:
     return areas.order_by("-division").select_related("parent").first()
 
 
+@dataclass(frozen=True)
+class Rank:
+    """The area's place among the gemeente's areas of its level: 1 is the highest value."""
+
+    position: int
+    of: int
+    level_plural: str  # "wijken" or "buurten"
+
+
 @dataclass
 class ProfileRow:
+    """One figure of the area: unrounded values, shown to ``decimals`` by the template."""
+
     label: str
     unit: str
     year: int
-    value: str
-    change: str
-    sparkline: str
-    gemeente: str
-    nederland: str
-    rank: str
+    decimals: int
+    value: float | None
+    change_pct: float | None
+    sparkline: Sparkline
+    gemeente: float | None
+    nederland: float | None
+    rank: Rank | None
     notes: list[str] = field(default_factory=list)
 
 
@@ -61,12 +73,12 @@ class AreaProfile:
     gemeente: str
     parent: Area | None
     parent_href: str
-    population: str
+    population: float | None
     population_year: int | None
     small: bool
     rows: list[ProfileRow]
     children: list[tuple[str, str]]  # (name, href) of the buurten of a wijk
-    location: str = ""  # the locator map (SVG)
+    location: LocatorMap | None = None
     hotspots: list = field(default_factory=list)
 
 
@@ -96,7 +108,7 @@ def area_profile(plan: Plan, area: Area) -> AreaProfile:
         gemeente=gemeente.name if gemeente else area.gemeente_code,
         parent=parent,
         parent_href=area_href(parent) if parent else "",
-        population=format_number(population, 0),
+        population=population,
         population_year=latest_pop_year,
         small=population is not None and population < settings.MIN_POPULATION_FOR_RATE,
         rows=rows,
@@ -105,7 +117,7 @@ def area_profile(plan: Plan, area: Area) -> AreaProfile:
     )
 
 
-def _location(area: Area, gemeente: str) -> str:
+def _location(area: Area, gemeente: str) -> LocatorMap:
     """The area among the gemeente's areas of its level, as a small map."""
     neighbours = Area.objects.filter(
         gemeente_code=area.gemeente_code, level=area.level, division=area.division
@@ -123,7 +135,7 @@ def _location(area: Area, gemeente: str) -> str:
         for other in neighbours
     ]
     title = f"Ligging van {area.name} in {gemeente}"
-    return locator_map(shapes, area.code, title=title)
+    return LocatorMap(tuple(shapes), area.code, title)
 
 
 def _measures_of(area: Area) -> list[str]:
@@ -153,13 +165,14 @@ def _rows_for(
                 label=definition.name,
                 unit=unit,
                 year=year,
-                value=format_number(latest.value, definition.decimals),
-                change=format_change(change),
-                sparkline=sparkline(
-                    [v.value for _, v in history], f"Verloop {history[0][0]}–{year}"
+                decimals=definition.decimals,
+                value=latest.value,
+                change_pct=change,
+                sparkline=Sparkline(
+                    tuple(v.value for _, v in history), f"Verloop {history[0][0]}–{year}"
                 ),
-                gemeente=_formatted(definition, figures, area.gemeente_code, year),
-                nederland=_formatted(definition, figures, NETHERLANDS, year),
+                gemeente=_value(definition, figures, area.gemeente_code, year),
+                nederland=_value(definition, figures, NETHERLANDS, year),
                 rank=_rank(definition, area, year),
                 notes=list(latest.notes),
             )
@@ -167,19 +180,22 @@ def _rows_for(
     return rows
 
 
-def _formatted(definition: IndicatorDefinition, figures: FigureSet, code: str, year: int) -> str:
+def _value(
+    definition: IndicatorDefinition, figures: FigureSet, code: str, year: int
+) -> float | None:
     value = indicator_value(definition, figures, code, year)
-    return format_number(value.value if value else None, definition.decimals)
+    return value.value if value else None
 
 
-def _rank(definition: IndicatorDefinition, area: Area, year: int) -> str:
-    """'3e hoogste van 18 buurten' among the gemeente's areas of the same level and division."""
+def _rank(definition: IndicatorDefinition, area: Area, year: int) -> Rank | None:
+    """The place among the gemeente's areas of the same level and division (shown as '3e
+    hoogste van 18 buurten'); None when the area has no value or the division differs."""
     found = level_values(definition, area.gemeente_code, area.level, year, area.division)
     if found.division != area.division:
-        return "–"
+        return None
     values = {row.area.code: row.value.value for row in found.rows if row.value is not None}
     if area.code not in values:
-        return "–"
+        return None
     own = values[area.code]
     rank = 1 + sum(1 for value in values.values() if value > own)  # equal values share a rank
-    return f"{rank}e hoogste van {len(values)} {LEVEL_PLURAL[area.level]}"
+    return Rank(rank, len(values), LEVEL_PLURAL[area.level])

@@ -1,7 +1,10 @@
 """Shaping evaluated indicators for the web pages.
 
 Every number comes from :mod:`openveiligheid.indicators.services` (and so from the engine);
-this module only picks, orders and formats. Templates get ready-made strings, never floats.
+this module only picks and orders. The results hold numbers (unrounded, with the decimals to
+show), verdict codes and chart data, not text: the templates format them through the filters of
+``ui`` (``getal``, ``verandering``) and ``dashboard`` (``doel_in_woorden``), so the same results
+can be served as data.
 """
 
 from __future__ import annotations
@@ -12,9 +15,7 @@ from dataclasses import dataclass, field
 
 from openveiligheid.areas.models import Area
 from openveiligheid.dashboard.areadata import LEVELS, AreaRow, map_of, sort_rows, values_for
-from openveiligheid.dashboard.charts import Line, line_chart, sparkline
 from openveiligheid.dashboard.kaart import MapChoice
-from openveiligheid.dashboard.maps import Choropleth
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.engine import (
     GEEN_DOEL,
@@ -25,7 +26,7 @@ from openveiligheid.indicators.engine import (
     VERDICTS,
     IndicatorResult,
 )
-from openveiligheid.indicators.formatting import format_change, format_number, format_threshold
+from openveiligheid.indicators.formatting import format_threshold
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import (
     IndicatorCard,
@@ -35,6 +36,8 @@ from openveiligheid.indicators.services import (
 )
 from openveiligheid.indicators.targets import TargetError, parse_target
 from openveiligheid.policy.models import Plan
+from openveiligheid.ui.charts import Line, LineChart, Sparkline
+from openveiligheid.ui.maps import Choropleth
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 YEAR_PARAMETER = "jaar"
@@ -117,24 +120,33 @@ def target_in_words(target: str | None) -> str | None:
 
 @dataclass
 class ResultView:
-    """One :class:`IndicatorResult` as the pages show it."""
+    """One :class:`IndicatorResult` as the pages show it: unrounded numbers, shown to
+    ``decimals``; ``target`` is the engine's canonical target (``"< 15500"``)."""
 
     key: str
     name: str
     year: int
-    value: str
-    has_value: bool
+    value: float | None
+    decimals: int
     unit: str
     target: str | None
-    verdict: Verdict
-    change: str | None
+    verdict: str  # engine.VERDICTS
+    change_pct: float | None
     trend: str | None
     previous_year: int
-    comparison: str | None
+    comparison: float | None  # the comparison area's value (when there is a comparison area)
     comparison_area: str | None
     notes: list[str] = field(default_factory=list)
-    sparkline: str = ""
-    sparkline_years: str = ""
+    sparkline: Sparkline | None = None
+    sparkline_years: tuple[int, int] | None = None  # first and last year of the sparkline
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not None
+
+    @property
+    def verdict_shown(self) -> Verdict:
+        return VERDICT_DISPLAY[self.verdict]
 
 
 def result_view(result: IndicatorResult, area_names: dict[str, str]) -> ResultView:
@@ -146,19 +158,15 @@ def result_view(result: IndicatorResult, area_names: dict[str, str]) -> ResultVi
         key=result.indicator,
         name=result.name,
         year=year,
-        value=format_number(result.value, result.decimals),
-        has_value=result.value is not None,
+        value=result.value,
+        decimals=result.decimals,
         unit=result.unit,
-        target=target_in_words(result.target),
-        verdict=VERDICT_DISPLAY[result.verdict],
-        change=format_change(result.change_pct) if result.change_pct is not None else None,
+        target=result.target or None,
+        verdict=result.verdict,
+        change_pct=result.change_pct,
         trend=result.trend,
         previous_year=year - 1,
-        comparison=(
-            format_number(result.comparison_value, result.decimals)
-            if result.comparison_area
-            else None
-        ),
+        comparison=result.comparison_value if result.comparison_area else None,
         comparison_area=comparison_area,
         notes=list(result.notes),
     )
@@ -184,8 +192,8 @@ def card_view(card: IndicatorCard, names: dict[str, str]) -> ResultView:
     values = [v for _, v in card.history]
     if len(values) > 1:
         first, last = card.history[0][0], card.history[-1][0]
-        view.sparkline = sparkline(values, f"Verloop {first}–{last}")
-        view.sparkline_years = f"{first}–{last}"
+        view.sparkline = Sparkline(tuple(values), f"Verloop {first}–{last}")
+        view.sparkline_years = (first, last)
     view.notes.extend(quality_notes(card.history, view.year))
     return view
 
@@ -221,8 +229,12 @@ class ThemeBlock:
 
 @dataclass
 class VerdictCount:
-    verdict: Verdict
+    verdict: str  # engine.VERDICTS
     count: int
+
+    @property
+    def verdict_shown(self) -> Verdict:
+        return VERDICT_DISPLAY[self.verdict]
 
 
 @dataclass
@@ -278,7 +290,7 @@ def overview(plan: Plan, year: int | None = None, theme: str = "") -> Overview:
             if not theme or theme_error
             else []
         ),
-        counts=[VerdictCount(VERDICT_DISPLAY[v], tally[v]) for v in VERDICTS if tally[v]],
+        counts=[VerdictCount(v, tally[v]) for v in VERDICTS if tally[v]],
         indicator_count=len(evaluated),
     )
 
@@ -309,7 +321,7 @@ class IndicatorDetail:
     definition: Definition
     series: list[ResultView]
     results: list[IndicatorResult]
-    chart: str
+    chart: LineChart
     selected_year: int | None
     area_year: int | None
     level: str
@@ -375,7 +387,7 @@ def _definition(indicator: Indicator, labels: dict[str, str], names: dict[str, s
 
 def indicator_chart(
     indicator: Indicator, results: list[IndicatorResult], names: dict[str, str]
-) -> str:
+) -> LineChart:
     """The series with its comparison area and its targets, as a line chart."""
     gemeente = names.get(results[0].area, results[0].area) if results else ""
     lines = [Line(gemeente, [(int(r.period), r.value) for r in results], "lijn-waarde")]
@@ -386,7 +398,7 @@ def indicator_chart(
     targets = [(int(r.period), _threshold(r.target)) for r in results]
     if any(v is not None for _, v in targets):
         lines.append(Line("doel", targets, "lijn-doel"))
-    return line_chart(lines, f"{indicator.name}: verloop per jaar", indicator.decimals)
+    return LineChart(tuple(lines), f"{indicator.name}: verloop per jaar", indicator.decimals)
 
 
 def _threshold(target: str | None) -> float | None:

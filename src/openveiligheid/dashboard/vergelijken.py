@@ -12,7 +12,6 @@ from openveiligheid.dashboard.areadata import count_of, per_1000
 from openveiligheid.figures.models import Figure
 from openveiligheid.figures.services import figure_set, measure_labels
 from openveiligheid.indicators.engine import POPULATION, indicator_value
-from openveiligheid.indicators.formatting import format_number
 from openveiligheid.policy.models import Plan
 
 MAX_COLUMNS = 12
@@ -47,9 +46,12 @@ class Column:
 
 @dataclass
 class Row:
+    """One figure in every column: unrounded values (None: no figure), shown to ``decimals``."""
+
     label: str
     unit: str
-    cells: list[str]
+    values: list[float | None]
+    decimals: int
 
 
 @dataclass
@@ -149,10 +151,10 @@ def _rows(measures: list[str], figures, columns: list[Column]) -> list[Row]:
     for measure in measures:
         count = count_of(measure, labels.get(measure))
         for definition in (count, per_1000(count)):
-            cells = []
+            values = []
             for column in columns:
                 value = indicator_value(definition, figures, column.code, column.year)
-                cells.append(format_number(value.value if value else None, definition.decimals))
-            if any(cell != "–" for cell in cells):
-                rows.append(Row(definition.name, definition.unit, cells))
+                values.append(value.value if value else None)
+            if any(value is not None for value in values):
+                rows.append(Row(definition.name, definition.unit, values, definition.decimals))
     return rows

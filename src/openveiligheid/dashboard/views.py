@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from openveiligheid.accounts.roles import VIEW_DASHBOARD
+from openveiligheid.accounts.access import VIEW_DASHBOARD, choose, may, request_scope
 from openveiligheid.dashboard import downloads, services
 from openveiligheid.dashboard.kaart import MapChoice, map_page, sort_headers
-from openveiligheid.dashboard.maps import outline_legend
 from openveiligheid.dashboard.profiel import area_profile, find_area
 from openveiligheid.dashboard.vergelijken import ComparisonChoice, comparison
-from openveiligheid.indicators.formatting import format_number
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.insight.monitor import latest_signals
 from openveiligheid.insight.results import area_hotspots, stored_analysis
-from openveiligheid.policy.services import active_plan
-
-
-def dashboard_view(view):
-    """Log-in first (redirect), then the dashboard permission (403 without it)."""
-    return login_required(permission_required(VIEW_DASHBOARD, raise_exception=True)(view))
+from openveiligheid.ui.maps import outline_legend
+from openveiligheid.ui.pages import current_plan, dashboard_view
 
 
 def _plan_or_page(request: HttpRequest):
-    plan = active_plan()
+    plan = current_plan(request)
     if plan is None:
         return None, render(request, "dashboard/geen_plan.html")
     return plan, None
@@ -48,14 +41,15 @@ def overzicht(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/overzicht.html", context)
 
 
-def _indicator(key: str):
-    plan = active_plan()
-    return plan, get_object_or_404(Indicator.objects.filter(plan=plan), key=key)
+def _indicator(request: HttpRequest, key: str):
+    plan = current_plan(request)
+    visible = Indicator.objects.visible_to(request.user).filter(plan=plan)
+    return plan, get_object_or_404(visible, key=key)
 
 
 @dashboard_view
 def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
-    plan, indicator = _indicator(key)
+    plan, indicator = _indicator(request, key)
     year_filter = services.parse_year(request.GET.get(services.YEAR_PARAMETER))
     choice = MapChoice.from_query(request.GET)
     detail = services.indicator_detail(plan, indicator, year_filter.year, choice)
@@ -73,7 +67,7 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
 def indicator_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Onbekend formaat")
-    plan, indicator = _indicator(key)
+    plan, indicator = _indicator(request, key)
     year_filter = services.parse_year(request.GET.get(services.YEAR_PARAMETER))
     choice = MapChoice.from_query(request.GET)
     detail = services.indicator_detail(plan, indicator, year_filter.year, choice)
@@ -101,19 +95,21 @@ def kaart(request: HttpRequest) -> HttpResponse:
         "gemeente": services.area_names({plan.gemeente_code}).get(plan.gemeente_code, ""),
         "headers": sort_headers(request.GET, shown.sort, shown.descending),
         "outline_legend": outline_legend(shown.outlines),
-        "min_population": format_number(settings.MIN_POPULATION_FOR_RATE, 0),
+        "min_population": settings.MIN_POPULATION_FOR_RATE,
     }
     return render(request, "dashboard/kaart.html", context)
 
 
 @dashboard_view
 def gebied(request: HttpRequest, code: str) -> HttpResponse:
+    area = find_area(code, request.GET.get("indeling", ""))
+    if area is None or not may(request.user, VIEW_DASHBOARD, area.gemeente_code):
+        raise Http404("Dit gebied bestaat niet.")
+    if area.gemeente_code != request_scope(request).gemeente_code:
+        choose(request, area.gemeente_code)  # a link to another of the user's gemeenten
     plan, page = _plan_or_page(request)
     if page:
         return page
-    area = find_area(code, request.GET.get("indeling", ""))
-    if area is None:
-        raise Http404("Dit gebied bestaat niet.")
     profile = area_profile(plan, area)
     profile.hotspots = area_hotspots(area)
     context = {"plan": plan, "profile": profile}

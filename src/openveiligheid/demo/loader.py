@@ -10,15 +10,16 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from openveiligheid.accounts.models import Organisation
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import import_area_list, import_boundaries
 from openveiligheid.figures.incidents import import_incidents
+from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.services import import_figures
 from openveiligheid.insight.models import AnalysisRun
 from openveiligheid.insight.services import deferred, refresh
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.services import load_plan
+from openveiligheid.policy.services import gemeenten_with_plans, load_plan
 
 DATA = Path(__file__).resolve().parent / "data"
 PLAN_FILE = DATA / "voorbeeldplan.yaml"
@@ -71,11 +72,16 @@ def load_demo(log: Callable[[str], None] = print) -> Plan:
 
 
 def reset_demo_user() -> tuple[str, str]:
-    """Create (or reset) the demo account with a fresh random password; return the credentials."""
+    """Create (or reset) the demo account with a fresh random password; return the credentials.
+
+    The account is a beleidsadviseur and a member of the organisations of the demo's gemeenten.
+    """
     password = secrets.token_urlsafe(9)
     user, _ = get_user_model().objects.get_or_create(username=DEMO_USER)
     user.first_name = "Demo"
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=DEMO_ROLE))
+    for organisation in Organisation.objects.filter(gemeenten__code__in=gemeenten_with_plans()):
+        organisation.members.add(user)
     return DEMO_USER, password

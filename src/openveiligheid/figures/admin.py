@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from openveiligheid.core.admin import ReadOnlyAdmin
 from openveiligheid.figures.models import Figure, Measure
 
 
@@ -10,16 +11,10 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(ReadOnlyAdmin):
     """Figures change only through imports, which keep their provenance."""
 
     list_display = ["measure", "area", "period", "value", "status", "derived", "import_run"]
     list_filter = ["status", "derived", "area__division", "area__level"]
     search_fields = ["measure__name", "area__code", "area__name"]
     list_select_related = ["measure", "area", "import_run"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -1,40 +1,25 @@
-"""Readable labels for measure names, e.g. ``misdrijven:1.1.1`` → "Diefstal/inbraak woning".
+"""The database side of the measure catalogue (:mod:`openveiligheid.core.measures`).
 
-Labels come from CBS's own code lists shipped in ``figures/data/``; a measure without a known
-label keeps its name. Labels are set when a measure is first created.
+A ``Measure`` row is created when a measure is first stored, with the label and additivity
+the catalogue gives; pages, downloads and the analyses read them from there
+(:func:`openveiligheid.figures.services.measure_labels`, ``Measure.additive``).
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-from pathlib import Path
-
-DATA = Path(__file__).resolve().parent / "data"
-FIXED = {
-    "inwoners": "Inwoners",
-    "incidenten:A72": "Fietsdiefstallen (politie-incidenten A72)",
-}
-RATE_SUFFIX = {"misdrijven_per_1000": " per 1.000 inwoners (zoals CBS publiceert)"}
+from openveiligheid.core.measures import is_additive, label_for
+from openveiligheid.figures.models import Measure
 
 
-@functools.cache
-def _crime_types() -> dict[str, str]:
-    with open(DATA / "SoortMisdrijf_47018NED.csv", encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle)
-        return {
-            row["Key"].strip(): row["Title"].removeprefix(row["Key"].strip()).strip()
-            for row in rows
-        }
-
-
-def label_for(measure: str) -> str:
-    if measure in FIXED:
-        return FIXED[measure]
-    prefix, _, rest = measure.partition(":")
-    if rest.endswith(":opgehelderd"):
-        base = label_for(f"{prefix}:{rest.removesuffix(':opgehelderd')}")
-        return f"{base}, opgehelderd" if base else ""
-    if prefix in ("misdrijven", "misdrijven_per_1000") and rest in _crime_types():
-        return "Geregistreerde misdrijven: " + _crime_types()[rest] + RATE_SUFFIX.get(prefix, "")
-    return ""
+def measure_ids(names: set[str]) -> dict[str, int]:
+    """Name -> primary key of these measures; the missing ones are created from the catalogue."""
+    existing = dict(Measure.objects.filter(name__in=names).values_list("name", "pk"))
+    missing = [
+        Measure(name=name, additive=is_additive(name), label=label_for(name))
+        for name in sorted(names - set(existing))
+    ]
+    for measure in Measure.objects.bulk_create(missing):
+        existing[measure.name] = measure.pk
+    if len(existing) < len(names):  # backends that do not return primary keys
+        existing = dict(Measure.objects.filter(name__in=names).values_list("name", "pk"))
+    return existing

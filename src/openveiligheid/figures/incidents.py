@@ -18,14 +18,23 @@ from openveiligheid.core.areacodes import BUURT
 from openveiligheid.core.csvfiles import read_csv_text
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.periods import Period
+from openveiligheid.core.statuses import DEFINITIEF
 from openveiligheid.figures.models import Incident
-from openveiligheid.figures.services import store_figures
+from openveiligheid.figures.services import check_removal, store_figures
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers import incidents as parser
-from openveiligheid.imports.parsers.rows import DEFINITIEF, FigureFile, FigureRow
-from openveiligheid.imports.services import execute, skip_if_imported, start_run
+from openveiligheid.imports.parsers.rows import FigureFile, FigureRow
+from openveiligheid.imports.services import (
+    execute,
+    read_input_file,
+    skip_if_imported,
+    start_run,
+)
 
 SOURCE = "Politie, incidentregistratie (BVH); geteld per buurt en maand van kennisname"
+
+#: Incident ids per ``IN (…)`` when earlier copies of a file's incidents are removed.
+ID_BATCH = 10_000
 
 
 def incident_measure(code: str, cleared: bool = False) -> str:
@@ -40,9 +49,13 @@ def import_incidents(
     data: bytes | None = None,
     user=None,
     today: dt.date | None = None,
+    replace_all: bool = False,
 ) -> ImportRun:
+    """Import police incidents; they replace the incidents of the earlier import with the same
+    incident types. Removing more earlier incidents (or monthly counts) than the file brings
+    is refused unless ``replace_all`` (``--vervang-alles``)."""
     path = Path(path)
-    data = path.read_bytes() if data is None else data
+    data = read_input_file(path, data)
     run = start_run("incidents", path, data, user)
 
     def work(run: ImportRun) -> str:
@@ -63,16 +76,17 @@ def import_incidents(
                 ]
             )
         located = _locate(rows, buurten)
-        _replace_incidents(rows, located, run)
         figure_file = _monthly_counts(path.name, rows, located, buurten, run.dataset)
+        removed = _replace_incidents(rows, located, run, path.name, replace_all)
         incidents_stored = len(rows)
-        store_figures(figure_file, run)
+        removed += store_figures(figure_file, run, replace_all=replace_all)
         outside = sum(1 for area in located if area is None)
         return (
             f"{incidents_stored} incidenten ingelezen ({outside} buiten de buurtgrenzen); "
             f"{run.created + run.updated} maandcijfers per buurt, "
             f"{run.derived} afgeleide optellingen "
             f"(indeling {run.division}). Laatste volledige maand: {figure_file.rows[-1].period}."
+            + removed
         )
 
     return execute(run, work)
@@ -89,9 +103,33 @@ def _locate(rows, buurten: list[Area]) -> list[Area | None]:
     return located
 
 
-def _replace_incidents(rows, located, run: ImportRun) -> None:
+def _replace_incidents(rows, located, run: ImportRun, file_name: str, replace_all: bool) -> str:
+    """Replace the incidents of the earlier import of the same types (and any with the same
+    ids); say what goes that the file does not bring again, and refuse to remove more than
+    it brings unless ``replace_all``."""
+    new_ids = {row.incident_id for row in rows}
+    earlier = Incident.objects.filter(import_run__dataset=run.dataset).values_list(
+        "incident_id", "code", "reported_at"
+    )
+    tz = timezone.get_default_timezone()
+    gone = Counter(
+        (code, f"{timezone.localtime(at, tz):%Y-%m}")
+        for incident_id, code, at in earlier
+        if incident_id not in new_ids
+    )
+    removed = check_removal(
+        file_name,
+        gone,
+        len(rows),
+        "incidenten",
+        replace_all,
+        hint="lees een extract in dat ook de eerdere maanden bevat (een nieuwer extract "
+        "vervangt het vorige helemaal)",
+    )
     Incident.objects.filter(import_run__dataset=run.dataset).delete()
-    Incident.objects.filter(incident_id__in=[row.incident_id for row in rows]).delete()
+    ids = [row.incident_id for row in rows]
+    for start in range(0, len(ids), ID_BATCH):  # SQLite allows ~32,000 variables per statement
+        Incident.objects.filter(incident_id__in=ids[start : start + ID_BATCH]).delete()
     tz = timezone.get_default_timezone()
     Incident.objects.bulk_create(
         (
@@ -113,6 +151,7 @@ def _replace_incidents(rows, located, run: ImportRun) -> None:
         ),
         batch_size=2000,
     )
+    return removed
 
 
 def _monthly_counts(file_name, rows, located, buurten, dataset) -> FigureFile:

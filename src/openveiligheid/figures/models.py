@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.db import models
 
-from openveiligheid.imports.parsers.rows import DEFINITIEF, VOORLOPIG
+from openveiligheid.core.statuses import DEFINITIEF, VOORLOPIG
 
 STATUS_CHOICES = [(DEFINITIEF, "definitief"), (VOORLOPIG, "voorlopig")]
 
 
 class Measure(models.Model):
-    """A quantity that is observed, e.g. ``misdrijven:1.1.1`` or ``inwoners``."""
+    """A quantity that is observed, e.g. ``misdrijven:1.1.1`` or ``inwoners``.
+
+    ``label`` and ``additive`` are copied from the measure catalogue
+    (:mod:`openveiligheid.core.measures`) when the measure is first stored
+    (:func:`openveiligheid.figures.catalogue.measure_ids`).
+    """
 
     name = models.CharField("naam", max_length=100, unique=True)
     label = models.CharField("omschrijving", max_length=255, blank=True)

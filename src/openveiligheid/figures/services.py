@@ -1,40 +1,126 @@
-"""Storing figures and reading them back for the indicator engine."""
+"""Importing and storing figures, deriving their sums, and reading them back for the engine."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.db.models import Q
 
 from openveiligheid.areas.models import Area
-from openveiligheid.areas.services import children_index
+from openveiligheid.areas.services import children_index, resolve_division
 from openveiligheid.core.areacodes import gemeente_of
 from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.errors import InputError, InputProblem
-from openveiligheid.core.periods import Period
-from openveiligheid.figures.catalogue import label_for
+from openveiligheid.core.periods import Period, PeriodError, parse_period
+from openveiligheid.figures import catalogue
+from openveiligheid.figures.aggregation import Key, Observation, derive
+from openveiligheid.figures.figureset import FigureSet
 from openveiligheid.figures.models import Figure, Measure
 from openveiligheid.imports.models import ImportRun
+from openveiligheid.imports.parsers.figures import read_figures
 from openveiligheid.imports.parsers.rows import FigureFile
-from openveiligheid.indicators.aggregation import Key, Observation, derive, is_additive
-from openveiligheid.indicators.engine import FigureSet
+from openveiligheid.imports.services import (
+    execute,
+    read_input_file,
+    skip_if_imported,
+    start_run,
+)
 
 BATCH = 2000
 MAX_UNKNOWN_REPORTED = 50
 DERIVED_SOURCE = "afgeleid: optelling van onderliggende gebieden of maanden"
 
 
-def store_figures(figure_file: FigureFile, run: ImportRun) -> None:
-    """Write the figures of one file into ``run.division``; replace what they correct."""
+def import_figures(
+    path: Path | str,
+    *,
+    data: bytes | None = None,
+    dataset: str | None = None,
+    division: int | None = None,
+    user=None,
+    today: dt.date | None = None,
+    period: str | None = None,
+    replace_all: bool = False,
+) -> ImportRun:
+    """Import a figures file of any supported format (detected from its header).
+
+    ``period`` ("2024") is needed only for CBS tables without a Perioden column. A file that
+    would remove more earlier figures (of its dataset, measures, periods and gemeenten) than
+    it brings is refused unless ``replace_all`` (``--vervang-alles``); see
+    :func:`check_removal`."""
+    path = Path(path)
+    data = read_input_file(path, data)
+    run = start_run("figures", path, data, user)
+
+    def work(run: ImportRun) -> str:
+        fixed = _fixed_period(period, path.name)
+        figure_file = read_figures(path, data, dataset=dataset, today=today, period=fixed)
+        run.dataset, run.format = figure_file.dataset, figure_file.format
+        run.division = resolve_division(division, path.name)
+        skip_if_imported(run)
+        removed = store_figures(figure_file, run, replace_all=replace_all)
+        return summary(run, figure_file) + removed
+
+    return execute(run, work)
+
+
+def _fixed_period(period: str | None, file_name: str) -> Period | None:
+    if period is None:
+        return None
+    try:
+        return parse_period(period)
+    except PeriodError as exc:
+        raise InputError([InputProblem(file_name, f"--periode: {exc}")]) from exc
+
+
+def summary(run: ImportRun, figure_file: FigureFile | None = None) -> str:
+    parts = [
+        f"{run.read} gelezen",
+        f"{run.created} nieuw",
+        f"{run.updated} bijgewerkt",
+        f"{run.deleted} vervallen",
+        f"{run.derived} afgeleid (optellingen)",
+    ]
+    text = f"Ingelezen als {run.dataset} in indeling {run.division}: " + ", ".join(parts) + "."
+    if figure_file and figure_file.missing_values:
+        text += f" {figure_file.missing_values} lege waarden ('.') overgeslagen."
+    if figure_file and figure_file.other_regions:
+        text += (
+            f" {figure_file.other_regions} regels van andere regio-indelingen "
+            "(provincie, COROP, …) overgeslagen."
+        )
+    if figure_file and figure_file.ignored_columns:
+        text += f" Niet ingelezen kolommen: {', '.join(figure_file.ignored_columns)}."
+    return text
+
+
+def store_figures(figure_file: FigureFile, run: ImportRun, *, replace_all: bool = False) -> str:
+    """Write the figures of one file into ``run.division``; replace what they correct.
+
+    Returns what was removed (figures the file no longer gives), as a sentence for the run's
+    message; raises :class:`InputError` before removing anything when that is more than the
+    file brings and ``replace_all`` is false."""
     division = run.division
     area_ids = _area_ids(figure_file, division)
-    measure_ids = _measure_ids({row.measure for row in figure_file.rows})
+    measure_ids = catalogue.measure_ids({row.measure for row in figure_file.rows})
     pairs = {(measure_ids[row.measure], str(row.period)) for row in figure_file.rows}
     new_keys = {(measure_ids[r.measure], area_ids[r.area], str(r.period)) for r in figure_file.rows}
     gemeenten = {gemeente_of(row.area) or "" for row in figure_file.rows}
     scope = _figures_in_scope(figure_file.dataset, pairs, gemeenten, division)
     in_scope = {(m, a, p): pk for pk, m, a, p in scope}
     clashing = _figures_with_keys(new_keys, pairs, division, exclude=set(in_scope.values()))
+    names = {pk: name for name, pk in measure_ids.items()}
+    removed = check_removal(
+        figure_file.name,
+        Counter((names[m], p) for m, _, p in set(in_scope) - new_keys),
+        len(new_keys),
+        "cijfers",
+        replace_all,
+        hint="lees het in onder een eigen dataset (--dataset …)",
+    )
     _delete_ids(list(in_scope.values()) + [pk for pk, *_ in clashing])
     replaced = set(in_scope) | {tuple(rest) for _, *rest in clashing}
     run.read = len(figure_file.rows)
@@ -61,6 +147,42 @@ def store_figures(figure_file: FigureFile, run: ImportRun) -> None:
     refresh_statistics(Figure, Area)
     years = {row.period.year for row in figure_file.rows}
     run.derived = refresh_derived(set(measure_ids.values()), years, division, run)
+    return removed
+
+
+REMOVALS_SHOWN = 12
+
+
+def describe_removal(counts: Counter) -> str:
+    """``halt 2021: 3; halt 2022: 150``: how many per measure (or code) and period."""
+    parts = [f"{name} {period}: {n}" for (name, period), n in sorted(counts.items())]
+    rest = len(parts) - REMOVALS_SHOWN
+    return "; ".join(parts[:REMOVALS_SHOWN]) + (f"; en nog {rest} andere" if rest > 0 else "")
+
+
+def check_removal(
+    file_name: str, removed: Counter, brought: int, what: str, replace_all: bool, hint: str
+) -> str:
+    """What a replacing import removes that the file does not give again, as a sentence for
+    the run's message (``""`` if nothing). Called before anything is removed: more than the
+    file brings is refused unless ``replace_all`` (``--vervang-alles``)."""
+    total = sum(removed.values())
+    if not total:
+        return ""
+    detail = describe_removal(removed)
+    if total > brought and not replace_all:
+        raise InputError(
+            [
+                InputProblem(
+                    file_name,
+                    f"dit bestand zou {total} eerder ingelezen {what} verwijderen die het niet "
+                    f"opnieuw geeft ({detail}), meer dan de {brought} die het brengt. Er is "
+                    "niets veranderd. Is dat de bedoeling, geef dan --vervang-alles; wilt u "
+                    f"alleen toevoegen of verbeteren, {hint}",
+                )
+            ]
+        )
+    return f" Verwijderd, want niet meer in het bestand: {total} {what} ({detail})."
 
 
 def _area_ids(figure_file: FigureFile, division: int) -> dict[str, int]:
@@ -79,19 +201,6 @@ def _area_ids(figure_file: FigureFile, division: int) -> dict[str, int]:
         ]
         raise InputError(problems)
     return ids
-
-
-def _measure_ids(names: set[str]) -> dict[str, int]:
-    existing = dict(Measure.objects.filter(name__in=names).values_list("name", "pk"))
-    missing = [
-        Measure(name=name, additive=is_additive(name), label=label_for(name))
-        for name in sorted(names - set(existing))
-    ]
-    for measure in Measure.objects.bulk_create(missing):
-        existing[measure.name] = measure.pk
-    if len(existing) < len(names):  # backends that do not return primary keys
-        existing = dict(Measure.objects.filter(name__in=names).values_list("name", "pk"))
-    return existing
 
 
 def _figures_in_scope(

@@ -1,11 +1,14 @@
 from django.contrib import admin
 
+from openveiligheid.core.admin import ReadOnlyAdmin
 from openveiligheid.imports.models import ImportRun
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """Import runs are a log: readable, never edited by hand."""
+
+    deletable = False
 
     list_display = [
         "started_at",
@@ -19,12 +22,3 @@ class ImportRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "dataset"]
     search_fields = ["file_name", "dataset", "sha256"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

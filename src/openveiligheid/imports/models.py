@@ -47,6 +47,8 @@ class ImportRun(models.Model):
     derived = models.PositiveIntegerField("afgeleid", default=0)
     message = models.TextField("melding", blank=True)
     errors = models.JSONField("foutenrapport", default=list, blank=True)
+    host = models.CharField("machine", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("proces", null=True, blank=True)
 
     class Meta:
         verbose_name = "import"

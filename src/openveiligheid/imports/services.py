@@ -1,31 +1,40 @@
-"""Running an import: one function per kind of file, called by the CLI and the web alike.
+"""The machinery every import runs on: the run log, one transaction, skip or fail, the signal.
 
-Every call records an :class:`ImportRun` (also when it fails or is skipped). Data are written
+The import functions themselves live with what they store (``areas.services.import_area_list``
+and ``import_boundaries``, ``figures.services.import_figures``,
+``figures.incidents.import_incidents``); each records an :class:`ImportRun` through
+:func:`start_run` and :func:`execute` (also when it fails or is skipped). Data are written
 inside one transaction: a failed import changes nothing, the same file twice is a no-op that
 says so, and a corrected file for the same dataset replaces that dataset's figures for the
-measures and periods it contains.
+measures and periods it contains. Nothing here imports an app above ``imports``
+(docs/architecture.md, rule 6).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import hashlib
+import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal as DjangoSignal
 from django.utils import timezone
 
-from openveiligheid.core.errors import InputError, InputProblem
-from openveiligheid.core.periods import Period, PeriodError, parse_period
+from openveiligheid.audit.models import AuditEvent
+from openveiligheid.audit.services import record
+from openveiligheid.core.errors import InputError
+from openveiligheid.core.textfiles import read_input
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.parsers.figures import read_figures
-from openveiligheid.imports.parsers.rows import FigureFile
 
 #: Sent after an import has been stored (outside its transaction); insight recomputes then.
 import_succeeded = DjangoSignal()
+#: Sent when a file was imported before (nothing changes); insight checks that the analyses of
+#: that import exist (a crash between the import and its analyses leaves them missing).
+import_skipped = DjangoSignal()
 
 
 def sha256_of(data: bytes) -> str:
@@ -33,7 +42,10 @@ def sha256_of(data: bytes) -> str:
 
 
 def start_run(kind: str, path: Path, data: bytes, user=None) -> ImportRun:
+    close_abandoned_runs()
     return ImportRun.objects.create(
+        host=socket.gethostname(),
+        pid=os.getpid(),
         kind=kind,
         dataset="?",
         file_name=path.name,
@@ -66,6 +78,16 @@ def finish(run: ImportRun, status: str, message: str, errors: list | None = None
     run.errors = errors or []
     run.finished_at = timezone.now()
     run.save()
+    record(
+        AuditEvent.IMPORT,
+        f"import {run.pk}: {run.file_name} ({run.kind}, dataset {run.dataset})",
+        user=run.user,
+        user_name=run.user_name,
+        purpose="gegevens bijwerken",
+        sha256=run.sha256,
+        resultaat=run.get_status_display(),
+        indeling=run.division,
+    )
     return run
 
 
@@ -79,7 +101,9 @@ def execute(run: ImportRun, work: Callable[[ImportRun], str]) -> ImportRun:
         with transaction.atomic():
             message = work(run)
     except AlreadyImported as skip:
-        return finish(run, ImportRun.SKIPPED, str(skip))
+        finish(run, ImportRun.SKIPPED, str(skip))
+        import_skipped.send(sender=ImportRun, run=run)
+        return run
     except InputError as exc:
         _reset_counts(run)
         run.rejected = len(exc.problems)
@@ -94,6 +118,38 @@ def execute(run: ImportRun, work: Callable[[ImportRun], str]) -> ImportRun:
     finish(run, ImportRun.SUCCEEDED, message)
     import_succeeded.send(sender=ImportRun, run=run)
     return run
+
+
+def close_abandoned_runs() -> list[ImportRun]:
+    """Mark imports left "running" by a process of this machine that no longer exists as failed.
+
+    Their data were never committed (an import writes in one transaction), so nothing of them
+    is stored; the record says so. Runs of other machines (a shared PostgreSQL) are left alone:
+    whether their process lives cannot be seen from here.
+    """
+    host = socket.gethostname()
+    closed = []
+    for run in ImportRun.objects.filter(status=ImportRun.RUNNING, host=host):
+        if run.pid is None or _process_exists(run.pid):
+            continue
+        message = (
+            f"Afgebroken: het importproces (proces {run.pid} op {host}) stopte voordat de "
+            "import klaar was. Er is niets van ingelezen; lees het bestand opnieuw in."
+        )
+        closed.append(finish(run, ImportRun.FAILED, message))
+    return closed
+
+
+def _process_exists(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _reset_counts(run: ImportRun) -> None:
@@ -117,63 +173,7 @@ def skip_if_imported(run: ImportRun) -> None:
         raise AlreadyImported(earlier)
 
 
-def import_figures(
-    path: Path | str,
-    *,
-    data: bytes | None = None,
-    dataset: str | None = None,
-    division: int | None = None,
-    user=None,
-    today: dt.date | None = None,
-    period: str | None = None,
-) -> ImportRun:
-    """Import a figures file of any supported format (detected from its header).
-
-    ``period`` ("2024") is needed only for CBS tables without a Perioden column."""
-    from openveiligheid.areas.services import resolve_division
-    from openveiligheid.figures.services import store_figures
-
-    path = Path(path)
-    data = path.read_bytes() if data is None else data
-    run = start_run("figures", path, data, user)
-
-    def work(run: ImportRun) -> str:
-        fixed = _fixed_period(period, path.name)
-        figure_file = read_figures(path, data, dataset=dataset, today=today, period=fixed)
-        run.dataset, run.format = figure_file.dataset, figure_file.format
-        run.division = resolve_division(division, path.name)
-        skip_if_imported(run)
-        store_figures(figure_file, run)
-        return summary(run, figure_file)
-
-    return execute(run, work)
-
-
-def _fixed_period(period: str | None, file_name: str) -> Period | None:
-    if period is None:
-        return None
-    try:
-        return parse_period(period)
-    except PeriodError as exc:
-        raise InputError([InputProblem(file_name, f"--periode: {exc}")]) from exc
-
-
-def summary(run: ImportRun, figure_file: FigureFile | None = None) -> str:
-    parts = [
-        f"{run.read} gelezen",
-        f"{run.created} nieuw",
-        f"{run.updated} bijgewerkt",
-        f"{run.deleted} vervallen",
-        f"{run.derived} afgeleid (optellingen)",
-    ]
-    text = f"Ingelezen als {run.dataset} in indeling {run.division}: " + ", ".join(parts) + "."
-    if figure_file and figure_file.missing_values:
-        text += f" {figure_file.missing_values} lege waarden ('.') overgeslagen."
-    if figure_file and figure_file.other_regions:
-        text += (
-            f" {figure_file.other_regions} regels van andere regio-indelingen "
-            "(provincie, COROP, …) overgeslagen."
-        )
-    if figure_file and figure_file.ignored_columns:
-        text += f" Niet ingelezen kolommen: {', '.join(figure_file.ignored_columns)}."
-    return text
+def read_input_file(path: Path | str, data: bytes | None = None) -> bytes:
+    """The bytes of an input file (or of an upload, ``data``), refused when larger than
+    ``OV_MAX_BESTAND_MB`` before it is read. Every import and file command reads through it."""
+    return read_input(path, settings.MAX_INPUT_BYTES, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from openveiligheid.accounts.access import gemeente_queryset
 from openveiligheid.indicators.engine import HOGER, LAGER, IndicatorDefinition
 from openveiligheid.indicators.targets import OPERATORS, Target
 
@@ -25,6 +26,8 @@ class Indicator(models.Model):
     note = models.TextField("toelichting", blank=True)
     source = models.CharField("bron", max_length=255, blank=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = gemeente_queryset("plan__gemeente_code").as_manager()
 
     class Meta:
         verbose_name = "indicator"
@@ -55,6 +58,8 @@ class IndicatorTarget(models.Model):
     year = models.PositiveSmallIntegerField("jaar")
     operator = models.CharField("vergelijking", max_length=2, choices=[(o, o) for o in OPERATORS])
     threshold = models.FloatField("grens")
+
+    objects = gemeente_queryset("indicator__plan__gemeente_code").as_manager()
 
     class Meta:
         verbose_name = "streefwaarde"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import latest_division
@@ -23,7 +24,18 @@ from openveiligheid.indicators.engine import (
     series,
 )
 from openveiligheid.indicators.models import Indicator
-from openveiligheid.policy.models import Plan
+
+
+class Plan(Protocol):
+    """What these functions need of a plan (a :class:`policy.models.Plan`).
+
+    ``policy`` sits above ``indicators`` (docs/architecture.md, rule 6), so the plan is
+    described here rather than imported; ``indicators`` is the reverse of ``Indicator.plan``.
+    """
+
+    gemeente_code: str
+    division: int | None
+    indicators: object
 
 
 def plan_division(plan: Plan) -> int | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 OPERATORS = {"<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge}
 _TARGET = re.compile(r"^\s*(<=|>=|<|>|≤|≥)\s*(-?\d+(?:[.,]\d+)?)\s*(%?)\s*$")
 _UNICODE = {"≤": "<=", "≥": ">="}
+MAX_THRESHOLD = 1e12
 
 
 class TargetError(ValueError):
@@ -41,4 +42,7 @@ def parse_target(text: object) -> Target:
             'bijvoorbeeld "< 80", "<= 2,5" of "> 40"'
         )
     symbol = _UNICODE.get(match.group(1), match.group(1))
-    return Target(symbol, float(match.group(2).replace(",", ".")))
+    threshold = float(match.group(2).replace(",", "."))
+    if not abs(threshold) < MAX_THRESHOLD:
+        raise TargetError(f"doel '{str(text)[:40]}…' is te groot (hoogstens 10^12)")
+    return Target(symbol, threshold)

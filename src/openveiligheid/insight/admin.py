@@ -2,17 +2,12 @@
 
 from django.contrib import admin
 
+from openveiligheid.core.admin import ReadOnlyAdmin
 from openveiligheid.insight.models import AnalysisRun
 
 
 @admin.register(AnalysisRun)
-class AnalysisRunAdmin(admin.ModelAdmin):
+class AnalysisRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "kind", "division", "message", "seconds"]
     list_filter = ["kind", "division"]
     readonly_fields = ["kind", "division", "started_at", "seconds", "parameters", "message"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

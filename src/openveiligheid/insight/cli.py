@@ -2,7 +2,7 @@
 
 Both read figures files without a database (as ``openveiligheid evaluate`` does): the rows of
 every file are combined, later files winning, and sums over months and over buurten/wijken are
-derived in memory by the same code the imports use (``indicators/aggregation.py``). Output is
+derived in memory by the same code the imports use (``figures/aggregation.py``). Output is
 a table for people, CSV for scripts (unrounded) or JSON (unrounded, NaN as ``null``).
 """
 
@@ -21,8 +21,9 @@ from django.core.management.base import CommandError
 
 from openveiligheid.core.errors import InputError
 from openveiligheid.core.periods import Period, PeriodError, parse_period
+from openveiligheid.figures.aggregation import Key
 from openveiligheid.imports.parsers.figures import read_figures
-from openveiligheid.indicators.aggregation import Key
+from openveiligheid.imports.services import read_input_file
 from openveiligheid.indicators.engine import FigureSet
 from openveiligheid.indicators.formatting import format_number
 
@@ -82,7 +83,7 @@ def read_figure_files(paths: Sequence[str]) -> Figures:
     rows = []
     with dutch_errors():
         for path in paths:
-            rows.extend(read_figures(path).rows)
+            rows.extend(read_figures(path, read_input_file(path)).rows)
     return Figures.from_rows(rows)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
-from openveiligheid.dashboard.areadata import area_href
 from openveiligheid.figures.services import measure_labels
-from openveiligheid.indicators.formatting import format_change, format_number
+from openveiligheid.indicators.formatting import format_number
 from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import GridCell, HotspotResult, Signal, SpaceTimeResult
+from openveiligheid.insight.results import hotspot_words, outline_class
 from openveiligheid.insight.twoweekly import label_for
+from openveiligheid.ui.links import area_href
 
 MIN_COUNT_FOR_CHANGE = 5  #: changes of smaller counts are noise, not news
 
@@ -25,9 +26,9 @@ class SignalView:
     area_href: str
     level: str
     measure: str
-    observed: str
-    expected: str
-    threshold: str
+    observed: float
+    expected: float
+    threshold: float
     method: str
     unusual: str
     since: int | None
@@ -40,20 +41,10 @@ class ChangeView:
     area: str
     area_href: str
     measure: str
-    now: str
-    before: str
-    change: str
+    now: float
+    before: float
+    change_pct: float | None
     difference: float
-
-
-@dataclass
-class HotspotClassView:
-    area: str
-    area_href: str
-    measure: str
-    label: str
-    code: str
-    detail: str
 
 
 @dataclass
@@ -86,9 +77,9 @@ def signal_views(signals, labels: dict[str, str]) -> list[SignalView]:
             area_href=area_href(s.area),
             level=s.area.get_level_display(),
             measure=labels.get(s.measure.name) or s.measure.name,
-            observed=format_number(s.observed, 0),
-            expected=format_number(s.expected, 1),
-            threshold=format_number(s.threshold, 1),
+            observed=s.observed,
+            expected=s.expected,
+            threshold=s.threshold,
             method=s.method,
             unusual=s.unusual,
             since=s.since,
@@ -142,9 +133,9 @@ def largest_changes(gemeente_code: str, period: str, labels, limit: int = 10):
                 area=signal.area.name,
                 area_href=area_href(signal.area),
                 measure=labels.get(signal.measure.name) or signal.measure.name,
-                now=format_number(now, 0),
-                before=format_number(then, 0),
-                change=format_change(pct),
+                now=now,
+                before=then,
+                change_pct=pct,
                 difference=now - then,
             )
         )
@@ -190,8 +181,6 @@ def space_time_classes(gemeente_code: str, labels) -> list[ClassGroup]:
 
 def latest_hotspots(gemeente_code: str, labels) -> list[ClassGroup]:
     """Hot- and coldspots (Gi*, FDR) of the newest year, per measure and level."""
-    from openveiligheid.insight.results import hotspot_words
-
     stored = HotspotResult.objects.filter(
         area__gemeente_code=gemeente_code, period__regex=r"^\d{4}$"
     )  # years; the newest months have their own results, shown on the map
@@ -219,11 +208,13 @@ SMALL_COUNT = 5  #: counts below this are shown as "< 5": a cell must not point 
 
 @dataclass
 class GridRow:
+    """Hotspot cells of one buurt: ``count`` is None below ``SMALL_COUNT`` (never shown)."""
+
     area: str
-    count: str
-    density: str
-    label: str
-    peak: float = 0.0
+    count: int | None
+    density: float  # the highest density of its cells, per km²
+    cells: int
+    count_below: int = SMALL_COUNT
 
 
 @dataclass
@@ -240,10 +231,14 @@ def shown_count(count: int) -> str:
     return f"< {SMALL_COUNT}" if 0 < count < SMALL_COUNT else format_number(count, 0)
 
 
+def safe_count(count: int) -> int | None:
+    """The count, or None when it is too small to show (a cell must not point at incidents)."""
+    return None if 0 < count < SMALL_COUNT else count
+
+
 def grid_views(gemeente_code: str) -> list[GridView]:
     """Per incident measure, the newest grid: density map with hot/coldspot cells outlined."""
-    from openveiligheid.dashboard.maps import MapArea, choropleth, outline_legend
-    from openveiligheid.insight.results import hotspot_words, outline_class
+    from openveiligheid.ui.maps import MapArea, choropleth, outline_legend
 
     cells = GridCell.objects.filter(gemeente_code=gemeente_code).select_related("measure")
     views = []
@@ -299,14 +294,13 @@ def _hot_cells_per_buurt(cells: list[GridCell]) -> list[GridRow]:
     rows = [
         GridRow(
             area=name,
-            count=shown_count(sum(c.count for c in found)),
-            density=format_number(max(c.density for c in found), 0),
-            label=f"{len(found)} vak{'ken' if len(found) > 1 else ''}",
-            peak=max(c.density for c in found),
+            count=safe_count(sum(c.count for c in found)),
+            density=max(c.density for c in found),
+            cells=len(found),
         )
         for name, found in per_buurt.items()
     ]
-    return sorted(rows, key=lambda r: -r.peak)
+    return sorted(rows, key=lambda r: -r.density)
 
 
 @dataclass

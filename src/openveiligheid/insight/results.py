@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from openveiligheid.areas.models import Area
-from openveiligheid.dashboard.areadata import AreaAnalysis, area_href
-from openveiligheid.indicators.formatting import format_number
 from openveiligheid.insight.models import HotspotResult, SpaceTimeResult
-from openveiligheid.insight.monitor import HotspotClassView
+from openveiligheid.ui.links import area_href
+
+
+@dataclass
+class HotspotClassView:
+    """One class of an area: a Gi* class (with z, p and the smoothed rate) or a space-time
+    class (with its counts of hot and cold years); numbers, written out by the template."""
+
+    area: str
+    area_href: str
+    measure: str
+    label: str
+    code: str
+    gi_z: float | None = None
+    p_fdr: float | None = None
+    smoothed: float | None = None  # EB-smoothed rate per 1,000, with its 95% band
+    lower: float | None = None
+    upper: float | None = None
+    hot_periods: int | None = None  # space-time classes only
+    cold_periods: int | None = None
+    periods: int | None = None
+
+
+@dataclass(frozen=True)
+class AreaAnalysis:
+    """What the stored analyses say about one area on one map."""
+
+    outline: str | None  # "hotspot-99", "coldspot-95" … or None
+    words: str  # the class in Dutch, for the tooltip and the table
+    smoothed: float | None = None
+    lower: float | None = None
+    upper: float | None = None
 
 
 def outline_class(hotspot_class: str, confidence: float | None) -> str | None:
@@ -59,17 +90,11 @@ def area_hotspots(area: Area) -> list[HotspotClassView]:
                 measure=row.measure.label or row.measure.name,
                 label=f"{hotspot_words(row.hotspot_class, row.confidence)} in {row.period}",
                 code=row.hotspot_class or "niet-berekend",
-                detail=(
-                    f"Gi* z = {format_number(row.gi_z, 2)}, p na FDR-correctie = "
-                    f"{format_number(row.p_fdr, 3)}"
-                    + (
-                        f"; afgevlakt cijfer {format_number(row.smoothed_rate, 1)} per 1.000 "
-                        f"(95%-band {format_number(row.rate_lower, 1)} tot "
-                        f"{format_number(row.rate_upper, 1)})"
-                        if row.smoothed_rate is not None
-                        else ""
-                    )
-                ),
+                gi_z=row.gi_z,
+                p_fdr=row.p_fdr,
+                smoothed=row.smoothed_rate,
+                lower=row.rate_lower,
+                upper=row.rate_upper,
             )
         )
     for row in SpaceTimeResult.objects.filter(area=area).select_related("measure"):
@@ -80,10 +105,9 @@ def area_hotspots(area: Area) -> list[HotspotClassView]:
                 measure=row.measure.label or row.measure.name,
                 label=f"{row.label} ({row.first_period}–{row.last_period})",
                 code=row.code,
-                detail=(
-                    f"hotspot in {row.hot_periods} en coldspot in {row.cold_periods} van "
-                    f"{row.periods} jaren"
-                ),
+                hot_periods=row.hot_periods,
+                cold_periods=row.cold_periods,
+                periods=row.periods,
             )
         )
     return views

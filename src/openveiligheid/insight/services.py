@@ -23,15 +23,17 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.shapes import bounds, rd_shapes, svg_path
 from openveiligheid.core.areacodes import BUURT, GEMEENTE, WIJK
 from openveiligheid.core.periods import Period
+from openveiligheid.figures.aggregation import Observation
 from openveiligheid.figures.incidents import incident_measure
 from openveiligheid.figures.models import Figure, Incident, Measure
-from openveiligheid.indicators.aggregation import Observation
+from openveiligheid.imports.models import ImportRun
 from openveiligheid.indicators.engine import POPULATION, FigureSet, population_of
 from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import (
@@ -70,12 +72,56 @@ def on_import(sender, run, **kwargs) -> None:
     """After a successful import: recompute the analyses of its division."""
     if _deferred or not settings.ANALYSE_AFTER_IMPORT or run.division is None:
         return
-    if run.kind not in {"figures", "incidents", "boundaries"}:
+    if run.kind not in ANALYSED_KINDS:
         return
     try:
         refresh(run.division)
     except Exception:  # the import is stored; a failing analysis must not look like its crash
         log.exception("Analyse na import %s (indeling %s) mislukt", run.pk, run.division)
+
+
+#: Import kinds whose data the analyses read.
+ANALYSED_KINDS = {"figures", "incidents", "boundaries"}
+
+
+def stale_divisions() -> list[int]:
+    """Divisions with a successful import newer than their newest analysis (or none at all):
+    what a crash between an import and its analyses leaves behind."""
+    imported = (
+        ImportRun.objects.filter(status=ImportRun.SUCCEEDED, kind__in=ANALYSED_KINDS)
+        .exclude(division=None)
+        .values("division")
+        .annotate(last=Max("finished_at"))
+    )
+    analysed = dict(
+        AnalysisRun.objects.values("division")
+        .annotate(last=Max("started_at"))
+        .values_list("division", "last")
+    )
+    return sorted(
+        row["division"]
+        for row in imported
+        if analysed.get(row["division"]) is None or analysed[row["division"]] < row["last"]
+    )
+
+
+def on_import_skipped(sender, run, **kwargs) -> None:
+    """The same file again: nothing changed, but make sure its analyses exist."""
+    if _deferred or not settings.ANALYSE_AFTER_IMPORT or run.division is None:
+        return
+    if run.kind in ANALYSED_KINDS and run.division in stale_divisions():
+        on_import(sender, run)
+
+
+def refresh_stale(sender=None, **kwargs) -> list[AnalysisRun]:
+    """Recompute the analyses of every stale division (at server start, or by hand)."""
+    runs: list[AnalysisRun] = []
+    for division in stale_divisions():
+        try:
+            runs += refresh(division)
+        except Exception:
+            log.exception("Achterstallige analyse (indeling %s) mislukt", division)
+    return runs
 
 
 def refresh(division: int) -> list[AnalysisRun]:
@@ -385,7 +431,7 @@ def _with_parents(per_buurt: dict[int, list[float]], division: int) -> dict[Area
 
 
 def _signal_row(run, measure, period: Period | str, judged) -> Signal:
-    from openveiligheid.insight.stats.earlywarning import describe
+    from openveiligheid.insight.wording import describe
 
     area = judged.key
     text = measure.label or measure.name

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from openveiligheid.dashboard.views import dashboard_view
 from openveiligheid.insight.monitor import monitor
-from openveiligheid.policy.services import active_plan
+from openveiligheid.ui.pages import current_plan, dashboard_view
 
 #: slug -> (title, explanation fragment, one-line summary)
 METHODS = {
@@ -41,7 +40,7 @@ METHODS = {
 
 @dashboard_view
 def monitor_page(request: HttpRequest) -> HttpResponse:
-    plan = active_plan()
+    plan = current_plan(request)
     if plan is None:
         return render(request, "dashboard/geen_plan.html")
     shown = monitor(plan.gemeente_code, request.GET.get("periode"))
@@ -51,7 +50,8 @@ def monitor_page(request: HttpRequest) -> HttpResponse:
 @dashboard_view
 def methods(request: HttpRequest) -> HttpResponse:
     items = [(slug, title, summary) for slug, (title, _, summary) in METHODS.items()]
-    return render(request, "insight/methoden.html", {"plan": active_plan(), "methods": items})
+    context = {"plan": current_plan(request), "methods": items}
+    return render(request, "insight/methoden.html", context)
 
 
 @dashboard_view
@@ -59,5 +59,5 @@ def method(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in METHODS:
         raise Http404("Deze methode bestaat niet.")
     title, fragment, _ = METHODS[slug]
-    context = {"plan": active_plan(), "title": title, "fragment": fragment}
+    context = {"plan": current_plan(request), "title": title, "fragment": fragment}
     return render(request, "insight/methode.html", context)

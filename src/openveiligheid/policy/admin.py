@@ -4,6 +4,14 @@ from openveiligheid.indicators.models import Indicator, IndicatorTarget
 from openveiligheid.policy.models import Goal, Plan, Theme
 
 
+class GemeenteBoundAdmin(admin.ModelAdmin):
+    """Lists only the rows of the gemeenten the user may see, with the admin's own permission."""
+
+    def get_queryset(self, request):
+        permission = f"{self.opts.app_label}.view_{self.opts.model_name}"
+        return super().get_queryset(request).visible_to(request.user, permission)
+
+
 class ThemeInline(admin.TabularInline):
     model = Theme
     extra = 0
@@ -11,14 +19,14 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(GemeenteBoundAdmin):
     list_display = ["name", "gemeente_code", "period", "division", "loaded_at"]
     inlines = [ThemeInline]
     readonly_fields = ["source_text"]
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(GemeenteBoundAdmin):
     list_display = ["name", "theme"]
 
 
@@ -28,7 +36,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(GemeenteBoundAdmin):
     list_display = ["name", "key", "plan", "better", "per_1000"]
-    list_filter = ["plan"]
+    search_fields = ["name", "key", "plan__name"]
     inlines = [TargetInline]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from openveiligheid.accounts.access import gemeente_queryset
+
 
 class Plan(models.Model):
     gemeente_code = models.CharField("gemeente", max_length=6)
@@ -18,6 +20,8 @@ class Plan(models.Model):
     source_file = models.CharField("planbestand", max_length=255, blank=True)
     source_text = models.TextField("YAML-tekst", blank=True)
     loaded_at = models.DateTimeField("ingelezen", auto_now=True)
+
+    objects = gemeente_queryset("gemeente_code").as_manager()
 
     class Meta:
         verbose_name = "plan"
@@ -38,6 +42,8 @@ class Theme(models.Model):
     description = models.TextField("omschrijving", blank=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
+    objects = gemeente_queryset("plan__gemeente_code").as_manager()
+
     class Meta:
         verbose_name = "thema"
         verbose_name_plural = "thema's"
@@ -54,6 +60,8 @@ class Goal(models.Model):
     name = models.CharField("naam", max_length=255)
     criteria = models.TextField("criteria", blank=True)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    objects = gemeente_queryset("theme__plan__gemeente_code").as_manager()
 
     class Meta:
         verbose_name = "doel"

@@ -15,11 +15,16 @@ import yaml
 
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
 from openveiligheid.core.errors import InputError, InputProblem, ProblemCollector
+from openveiligheid.core.textfiles import decode_text
 from openveiligheid.imports.parsers.cijfers import check_measure_name
 from openveiligheid.indicators.engine import HOGER, LAGER, IndicatorDefinition
 from openveiligheid.indicators.targets import TargetError, parse_target
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Aliases (``*naam``) a plan may use, and the nodes it may have with every alias expanded:
+#: a "billion laughs" document is refused while it is composed, before anything is built.
+MAX_ALIASES = 50
+MAX_EXPANDED_NODES = 100_000
 PLAN_KEYS = {"gemeente", "naam", "periode", "indeling", "omschrijving", "themas", "indicatoren"}
 THEME_KEYS = {"id", "naam", "omschrijving", "doelen"}
 GOAL_KEYS = {"id", "naam", "criteria", "omschrijving", "indicatoren"}
@@ -84,9 +89,15 @@ class PlanSpec:
     text: str = ""
 
 
-def read_plan(path: Path | str, text: str | None = None) -> PlanSpec:
+def read_plan(path: Path | str, text: str | None = None, data: bytes | None = None) -> PlanSpec:
+    """Read a plan from ``text``, or else the bytes ``data``, or else the file ``path``.
+
+    Bytes are decoded as every input file is (:mod:`openveiligheid.core.textfiles`). YAML is
+    read with the safe loader, without tags, with at most :data:`MAX_ALIASES` aliases and
+    :data:`MAX_EXPANDED_NODES` nodes when they are expanded."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig") if text is None else text
+    if text is None:
+        text = decode_text(path.read_bytes() if data is None else data, path.name)
     problems = ProblemCollector(path.name)
     try:
         document = yaml.load(text, Loader=_LineLoader(problems))  # noqa: S506 (safe loader)
@@ -94,6 +105,12 @@ def read_plan(path: Path | str, text: str | None = None) -> PlanSpec:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise InputError([InputProblem(path.name, f"geen geldige YAML: {exc}", line)]) from exc
+    except (ValueError, OverflowError) as exc:  # a date or number the constructors refuse
+        message = f"geen geldige YAML: een waarde is onleesbaar ({str(exc)[:80]})"
+        raise InputError([InputProblem(path.name, message)]) from exc
+    except RecursionError:
+        message = "geen geldige YAML: te diep geneste lijsten of mappings"
+        raise InputError([InputProblem(path.name, message)]) from None
     problems.raise_if_any()
     if not isinstance(document, LineDict):
         raise InputError([InputProblem(path.name, "het plan moet een YAML-mapping zijn", 1)])
@@ -105,7 +122,23 @@ def read_plan(path: Path | str, text: str | None = None) -> PlanSpec:
 
 def _LineLoader(problems: ProblemCollector):  # noqa: N802 (a class factory)
     class Loader(yaml.SafeLoader):
-        pass
+        aliases = 0
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise _refused(f"meer dan {MAX_ALIASES} aliassen (*naam)", event)
+            elif getattr(event, "tag", None) not in (None, "!"):
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")[:40]
+                raise _refused(f"tags zoals {tag} zijn niet toegestaan", event)
+            return super().compose_node(parent, index)
+
+        def compose_document(self):
+            node = super().compose_document()
+            _expanded_size(node, {})
+            return node
 
     def construct_map(loader, node):
         data = LineDict()
@@ -115,6 +148,9 @@ def _LineLoader(problems: ProblemCollector):  # noqa: N802 (a class factory)
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
+            if isinstance(key, list | dict):
+                problems.add("een sleutel moet tekst of een getal zijn, geen lijst", line)
+                continue
             if key in data.key_lines:
                 problems.add(
                     f"sleutel '{key}' staat dubbel (ook op regel {data.key_lines[key]})", line
@@ -132,6 +168,37 @@ def _LineLoader(problems: ProblemCollector):  # noqa: N802 (a class factory)
     Loader.add_constructor("tag:yaml.org,2002:map", construct_map)
     Loader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
     return Loader
+
+
+def _refused(message: str, event) -> yaml.YAMLError:
+    return yaml.composer.ComposerError(None, None, message, event.start_mark)
+
+
+def _expanded_size(node, sizes: dict[int, int | None]) -> int:
+    """The number of nodes of ``node`` with every alias expanded; refuse more than allowed."""
+    key = id(node)
+    if key in sizes:
+        if sizes[key] is None:
+            raise yaml.composer.ComposerError(
+                None, None, "een alias verwijst naar zichzelf", node.start_mark
+            )
+        return sizes[key]
+    sizes[key] = None
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    if size > MAX_EXPANDED_NODES:
+        raise yaml.composer.ComposerError(
+            None,
+            None,
+            f"het plan wordt met zijn aliassen meer dan {MAX_EXPANDED_NODES:,} elementen groot "
+            "(een 'billion laughs'?)".replace(",", "."),
+            node.start_mark,
+        )
+    sizes[key] = size
+    return size
 
 
 class _PlanReader:
@@ -364,7 +431,7 @@ class _PlanReader:
         ident = self._id(item, seen, "doel")
         refs = self._list(item, "indicatoren")
         for ref, line in zip(refs, refs.item_lines if refs else [], strict=False):
-            if ref not in indicators:
+            if not isinstance(ref, str) or ref not in indicators:
                 self.add(
                     f"onbekende indicator '{ref}' (niet in 'indicatoren')", line, "indicatoren"
                 )

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
 from openveiligheid.core.csvfiles import CBS_MISSING, CsvText, header_of, iter_records, parse_number
 from openveiligheid.core.errors import ProblemCollector
+from openveiligheid.core.measures import is_additive
 from openveiligheid.core.periods import MONTH, Period, PeriodError, parse_cbs_period
-from openveiligheid.imports.parsers.rows import DEFINITIEF, FigureFile, FigureRow
+from openveiligheid.core.statuses import DEFINITIEF
+from openveiligheid.imports.parsers.rows import FigureFile, FigureRow
 
 FORMAT = "cbs"
 AREA_DIMENSIONS = ("WijkenEnBuurten", "RegioS", "Gemeenten", "Regio")
@@ -162,6 +164,9 @@ class _TableReader:
                 self.problems.add(str(exc), line=line, field=column)
                 continue
             key = (prefix + suffix, area, str(period))
+            if value < 0 and is_additive(key[0]):
+                self.problems.add(f"{key[0]} is een aantal en kan niet negatief zijn", line, column)
+                continue
             if key in self.seen:
                 self.problems.add(f"dubbele regel: ook op regel {self.seen[key]}", line, column)
                 continue

@@ -12,12 +12,15 @@ import re
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
 from openveiligheid.core.csvfiles import CsvText, header_of, iter_records, parse_number
 from openveiligheid.core.errors import ProblemCollector
+from openveiligheid.core.measures import is_additive
 from openveiligheid.core.periods import Period, PeriodError, parse_period
-from openveiligheid.imports.parsers.rows import DEFINITIEF, STATUSES, FigureFile, FigureRow
+from openveiligheid.core.statuses import DEFINITIEF, STATUSES
+from openveiligheid.imports.parsers.rows import FigureFile, FigureRow
 
 FORMAT = "cijfers"
 REQUIRED = ("measure", "area", "period", "value")
 OPTIONAL = ("source", "status")
+MAX_MEASURE_CHARS = 100  # Measure.name
 MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]*(:[A-Za-z0-9._-]+)*$")
 
 
@@ -30,12 +33,18 @@ def check_measure_name(name: str) -> str | None:
     """Return a Dutch complaint about a measure name, or ``None`` when it is fine."""
     if not name:
         return "de maat ontbreekt"
+    if len(name) > MAX_MEASURE_CHARS:
+        return f"de maatnaam is {len(name)} tekens lang; hoogstens {MAX_MEASURE_CHARS} mag"
     if not MEASURE_NAME.match(name):
         return (
             f"'{name}' is geen geldige maatnaam (kleine letters, cijfers en _, "
             "eventueel gevolgd door :code, bijvoorbeeld halt:verwijzingen)"
         )
     return None
+
+
+def negative(measure: str, raw: str) -> str:
+    return f"{measure} is een aantal (optelbaar) en kan niet negatief zijn: {raw.strip()[:40]}"
 
 
 def parse(
@@ -100,6 +109,8 @@ def _parse_row(record, line, decimal_comma, problems, today) -> FigureRow | None
         if not record["value"]:
             raise ValueError("de waarde ontbreekt")
         value = parse_number(record["value"], decimal_comma=decimal_comma)
+        if value < 0 and not complaint and is_additive(measure):
+            raise ValueError(negative(measure, record["value"]))
     except ValueError as exc:
         problems.add(str(exc), line=line, field="value")
         ok = False

@@ -9,6 +9,7 @@ Rijksdriehoek ``X``/``Y`` (EPSG:28992). See ``docs/data-formats/politie-incident
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from openveiligheid.core.csvfiles import CsvText, header_of, iter_records, parse_number
@@ -19,6 +20,12 @@ ID, CODE, LABEL = "Incident Identificatie", "Incidentsoort code", "Incidentsoort
 REPORTED, COMMITTED = "Kennisnamedatum/tijd", "Begin-pleegdatum/tijd"
 CLEARED = "Opgehelderd"
 REQUIRED = (ID, CODE, REPORTED)
+MAX_ID_CHARS = 64  # Incident.incident_id
+#: An incident code becomes part of a measure name (``incidenten:A72``): letters and digits.
+INCIDENT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,9}$")
+FIRST_YEAR = 1950
+#: Where RD New (EPSG:28992) is defined, in metres, with a margin.
+RD_X, RD_Y = (-10_000, 310_000), (280_000, 640_000)
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,18 @@ def parse(csv_text: CsvText, *, today: dt.date | None = None) -> list[IncidentRo
 
 def _parse_row(record, line, problems, to_wgs84, today) -> IncidentRow | None:
     incident_id = record[ID].strip()
-    if not incident_id:
-        problems.add("het incidentnummer ontbreekt", line, ID)
+    if not incident_id or len(incident_id) > MAX_ID_CHARS:
+        message = "ontbreekt" if not incident_id else f"is langer dan {MAX_ID_CHARS} tekens"
+        problems.add(f"het incidentnummer {message}", line, ID)
+        return None
+    code = record[CODE].strip().upper()
+    if not INCIDENT_CODE.match(code):
+        problems.add(
+            f"'{code[:20]}' is geen incidentsoortcode (letters en cijfers, hoogstens 10, "
+            "zoals A72)",
+            line,
+            CODE,
+        )
         return None
     reported = _datetime(record[REPORTED], line, REPORTED, problems)
     committed = _datetime(record.get(COMMITTED, ""), line, COMMITTED, problems, required=False)
@@ -86,7 +103,15 @@ def _parse_row(record, line, problems, to_wgs84, today) -> IncidentRow | None:
         else:
             x = parse_number(record["X"], decimal_comma=False)
             y = parse_number(record["Y"], decimal_comma=False)
+            if not (RD_X[0] <= x <= RD_X[1] and RD_Y[0] <= y <= RD_Y[1]):
+                raise ValueError(f"{x:g}, {y:g} ligt niet in Nederland (RD-coördinaten in meters)")
             lon, lat = to_wgs84(x, y)
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValueError(
+                "ligt buiten de aarde (lengtegraad -180 tot 180, breedtegraad -90 tot 90)"
+                if to_wgs84 is None
+                else "ligt ver buiten Nederland (RD-coördinaten in meters)"
+            )
     except ValueError as exc:
         problems.add(
             f"coördinaat: {exc}", line, "lon_wgs84/lat_wgs84" if to_wgs84 is None else "X/Y"
@@ -94,7 +119,6 @@ def _parse_row(record, line, problems, to_wgs84, today) -> IncidentRow | None:
         return None
     if reported is None:
         return None
-    code = record[CODE].strip().upper()
     cleared = record.get(CLEARED, "").strip().upper() == "J"
     label = record.get(LABEL, "").strip()
     return IncidentRow(incident_id, code, label, reported, committed, lon, lat, line, cleared)
@@ -108,11 +132,17 @@ def _datetime(text, line, field, problems, required=True) -> dt.datetime | None:
         return None
     for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d-%m-%Y %H:%M", "%d-%m-%Y"):
         try:
-            return dt.datetime.strptime(raw, fmt)
+            found = dt.datetime.strptime(raw, fmt)
         except ValueError:
             continue
+        if found.year < FIRST_YEAR:
+            problems.add(f"datum {found.date()} ligt voor {FIRST_YEAR}", line, field)
+            return None
+        return found
     problems.add(
-        f"'{raw}' is geen datum (verwacht 2017-09-21T07:40:00 of 21-09-2017 07:40)", line, field
+        f"'{raw[:40]}' is geen datum (verwacht 2017-09-21T07:40:00 of 21-09-2017 07:40)",
+        line,
+        field,
     )
     return None
 

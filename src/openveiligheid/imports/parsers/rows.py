@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openveiligheid.core.periods import Period
-
-DEFINITIEF = "definitief"
-VOORLOPIG = "voorlopig"
-STATUSES = (DEFINITIEF, VOORLOPIG)
+from openveiligheid.core.statuses import DEFINITIEF
 
 
 @dataclass(frozen=True)

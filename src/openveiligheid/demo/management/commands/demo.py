@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from openveiligheid.core.signals import server_starting
 from openveiligheid.demo.loader import load_demo, reset_demo_user
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", verbosity=0, interactive=False)
+        server_starting.send(sender=self.__class__)  # repairs what a crash left behind
         self.stdout.write("Demogegevens inlezen (een tweede keer slaat ze over):")
         load_demo(self.stdout.write)
         username, password = reset_demo_user()

@@ -15,6 +15,18 @@ class Command(ImportCommand):
         parser.add_argument(
             "--indeling", type=int, help="indeling met buurtgrenzen; standaard de nieuwste"
         )
+        parser.add_argument(
+            "--vervang-alles",
+            action="store_true",
+            help="sta toe dat het bestand meer eerder ingelezen incidenten (of maandcijfers) "
+            "verwijdert dan het brengt (zonder deze optie wordt zo'n bestand geweigerd)",
+        )
 
     def handle(self, *args, **options) -> None:
-        self.report(lambda: import_incidents(options["file"], division=options["indeling"]))
+        self.report(
+            lambda: import_incidents(
+                options["file"],
+                division=options["indeling"],
+                replace_all=options["vervang_alles"],
+            )
+        )

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from openveiligheid.areas.services import repair_note
 from openveiligheid.areas.shapes import to_rd
 from openveiligheid.core.periods import Period, period_label
 from openveiligheid.imports.parsers.areas import AreaRow, read_boundaries
+from openveiligheid.imports.services import read_input_file
 from openveiligheid.indicators.engine import population_of
 from openveiligheid.insight.cli import (
     FORMATS,
@@ -106,6 +108,8 @@ class Command(BaseCommand):
         measure, per_1000 = options["measure"], options["per_1000"]
         figures = read_figure_files(options["figures"])
         areas = read_areas(options["boundaries"])
+        if any(area.repaired for area in areas):
+            self.stderr.write("Let op:" + repair_note(areas))
         require_measure(figures, measure)
         if per_1000:
             require_measure(figures, per_1000, "--per-1000")
@@ -179,7 +183,7 @@ def read_areas(path: str) -> list[AreaRow]:
     first present (:func:`openveiligheid.imports.parsers.areas.read_boundaries`).
     """
     with dutch_errors():
-        rows, _, _ = read_boundaries(path)
+        rows, _, _ = read_boundaries(path, read_input_file(path))
     name = Path(path).name
     levels = Counter(row.level for row in rows)
     if len(levels) > 1:

@@ -27,6 +27,7 @@ from openveiligheid.insight.cli import (
     yes_no,
 )
 from openveiligheid.insight.stats import earlywarning
+from openveiligheid.insight.wording import describe
 
 MONTHLY = 12
 LEVEL_CHOICES = (GEMEENTE, WIJK, BUURT)
@@ -199,7 +200,7 @@ def months_up_to(values: dict[Period, float], last: Period) -> list[float | None
 def as_record(
     signal: earlywarning.Signal, measure: str, period: Period, label: str
 ) -> dict[str, Any]:
-    """One output object per series, with the Dutch sentence of ``earlywarning.describe``."""
+    """One output object per series, with the Dutch sentence of ``wording.describe``."""
     return {
         "area": signal.key,
         "measure": measure,
@@ -213,5 +214,5 @@ def as_record(
         "p_adjusted": signal.p_adjusted,
         "since": signal.since,
         "unusual": signal.unusual,
-        "description": earlywarning.describe(signal, label, str(signal.key), period_label(period)),
+        "description": describe(signal, label, str(signal.key), period_label(period)),
     }

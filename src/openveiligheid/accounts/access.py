@@ -1,0 +1,111 @@
+"""One path for "who may see what": every view, service, command and (later) API asks here.
+
+- *What* a user may do is a permission named for what it allows (``dashboard.bekijken``),
+  given through roles (``roles.py``).
+- *Where* is the set of gemeenten of the organisations the user belongs to
+  (``models.Organisation``). A superuser (installation administrator) may see every gemeente's
+  plans and figures; person-level data will need an explicit entitlement even for them.
+- ``GemeenteQuerySet.visible_to(user)`` is the only way code reads gemeente-bound rows (plans,
+  themes, goals, indicators) for a user; a request's chosen gemeente is a ``Scope``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+
+from openveiligheid.accounts.models import Gemeente
+
+VIEW_DASHBOARD = "dashboard.bekijken"
+SESSION_KEY = "ov_gemeente"
+
+
+def visible_gemeenten(user) -> models.QuerySet[Gemeente]:
+    """The gemeenten whose data this user may see (none for anonymous or inactive users)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Gemeente.objects.none()
+    if user.is_superuser:
+        return Gemeente.objects.all()
+    return Gemeente.objects.filter(organisations__members=user).distinct()
+
+
+def may(user, action: str, gemeente_code: str | None = None) -> bool:
+    """Whether ``user`` may do ``action`` (a permission), for ``gemeente_code`` if given."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(action):
+        return False
+    return gemeente_code is None or visible_gemeenten(user).filter(code=gemeente_code).exists()
+
+
+class GemeenteQuerySet(models.QuerySet):
+    """Rows that belong to one gemeente; ``gemeente_lookup`` is the path to its CBS code."""
+
+    gemeente_lookup = "gemeente_code"
+
+    def visible_to(self, user, action: str = VIEW_DASHBOARD) -> models.QuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.has_perm(action):
+            return self.none()
+        codes = visible_gemeenten(user).values_list("code", flat=True)
+        return self.filter(**{f"{self.gemeente_lookup}__in": list(codes)})
+
+    def of_gemeente(self, code: str) -> models.QuerySet:
+        return self.filter(**{self.gemeente_lookup: code})
+
+
+def gemeente_queryset(lookup: str) -> type[GemeenteQuerySet]:
+    """A ``GemeenteQuerySet`` subclass for a model whose gemeente is reached by ``lookup``."""
+    return type(f"GemeenteQuerySet_{lookup}", (GemeenteQuerySet,), {"gemeente_lookup": lookup})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is asking, and for which gemeente: what services get instead of a global."""
+
+    user: object
+    gemeente: Gemeente | None
+
+    @property
+    def gemeente_code(self) -> str | None:
+        return self.gemeente.code if self.gemeente else None
+
+
+def choose_default(
+    user, preferred: str | None = None, prefer: Iterable[str] = ()
+) -> Gemeente | None:
+    """The gemeente shown: ``preferred`` if visible, else the first visible one (by name) whose
+    code is in ``prefer`` (the callers pass the gemeenten that have a plan), else the first."""
+    visible = visible_gemeenten(user).order_by("name", "code")
+    if preferred:
+        found = visible.filter(code=preferred).first()
+        if found:
+            return found
+    prefer = list(prefer)
+    return (visible.filter(code__in=prefer).first() if prefer else None) or visible.first()
+
+
+def request_scope(request, prefer: Iterable[str] = ()) -> Scope:
+    """The scope of a request: the user and the gemeente chosen in this session.
+
+    Computed once per request (the first caller's ``prefer`` counts) and remembered in the
+    session, so that the pages and the gemeente chooser agree.
+    """
+    cached = getattr(request, "_ov_scope", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    gemeente = choose_default(user, chosen, prefer)
+    if gemeente is not None and chosen != gemeente.code:
+        request.session[SESSION_KEY] = gemeente.code
+    request._ov_scope = Scope(user, gemeente)
+    return request._ov_scope
+
+
+def choose(request, code: str) -> Gemeente | None:
+    """Make ``code`` the request's chosen gemeente, if the user may see it."""
+    gemeente = visible_gemeenten(request.user).filter(code=code).first()
+    if gemeente is not None:
+        request.session[SESSION_KEY] = gemeente.code
+        request._ov_scope = Scope(request.user, gemeente)
+    return gemeente

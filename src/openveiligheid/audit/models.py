@@ -1,0 +1,75 @@
+"""The audit log: who did what, to which object, for what purpose, and when. Append-only.
+
+One log for the platform (log-ins, imports, plan changes, roles and memberships) and, later,
+for every look at or change of person-level data in the case registers. Rows are never changed
+or removed through the application: ``save`` of an existing row, ``delete`` and the queryset's
+``update``/``delete`` raise. In production, grant the database role of the application no
+UPDATE or DELETE on ``audit_auditevent`` as well (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Het auditlog kan niet worden gewijzigd.")
+
+    def delete(self):
+        raise AppendOnlyError("Uit het auditlog kan niets worden verwijderd.")
+
+
+class AuditEvent(models.Model):
+    LOGIN = "inloggen"
+    LOGIN_FAILED = "inloggen mislukt"
+    LOGOUT = "uitloggen"
+    IMPORT = "import"
+    PLAN = "plan ingelezen"
+    ROLES = "rollen gewijzigd"
+    MEMBERS = "leden gewijzigd"
+    GEMEENTEN = "gemeenten gewijzigd"
+    USER = "gebruiker bijgewerkt"
+    SECOND_FACTOR_SET_UP = "tweede factor ingesteld"
+    SECOND_FACTOR_OK = "tweede factor goed"
+    SECOND_FACTOR_FAILED = "tweede factor fout"
+    ACTIONS = [LOGIN, LOGIN_FAILED, LOGOUT, IMPORT, PLAN, ROLES, MEMBERS, GEMEENTEN, USER,
+               SECOND_FACTOR_SET_UP, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED]  # fmt: skip
+
+    at = models.DateTimeField("wanneer", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gebruiker",
+    )
+    user_name = models.CharField("wie", max_length=255, db_index=True)
+    action = models.CharField("actie", max_length=40, choices=[(a, a) for a in ACTIONS])
+    object = models.CharField("object", max_length=500, blank=True)
+    purpose = models.CharField("doel", max_length=255, blank=True)
+    detail = models.JSONField("details", default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "auditregel"
+        verbose_name_plural = "auditlog"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_name} {self.action} {self.object}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Een auditregel kan niet worden gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Een auditregel kan niet worden verwijderd.")
