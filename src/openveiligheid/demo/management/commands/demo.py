@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        settings.DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
         call_command("migrate", verbosity=0, interactive=False)
         server_starting.send(sender=self.__class__)  # repairs what a crash left behind
         self.stdout.write("Demogegevens inlezen (een tweede keer slaat ze over):")
