@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "openveiligheid.api",
 ]
 MIDDLEWARE = [
+    "openveiligheid.core.middleware.DebugOnlyLocallyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "openveiligheid.core.middleware.ContentSecurityPolicyMiddleware",
     "openveiligheid.core.middleware.NulCharacterMiddleware",

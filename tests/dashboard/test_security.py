@@ -88,3 +88,19 @@ def test_the_admin_has_the_same_headers_and_no_inline_scripts(django_user_model)
         assert "script-src 'self'" in response["Content-Security-Policy"], url
         assert response["X-Frame-Options"] == "DENY"
         assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", response.content.decode()) is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "status", "text"),
+    [
+        ({"HTTP_HOST": "aanvaller.example"}, 400, "Onbekende hostnaam."),
+        ({"REMOTE_ADDR": "203.0.113.9"}, 403, "alleen bereikbaar vanaf deze machine"),
+    ],
+)
+def test_with_debug_on_no_debug_page_reaches_anyone_else(client, settings, meta, status, text):
+    settings.DEBUG = True
+    response = client.get("/inloggen/", **meta)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert text in body
+    assert "SECRET_KEY" not in body and "Traceback" not in body and len(body) < 200

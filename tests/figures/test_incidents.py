@@ -68,3 +68,15 @@ def test_incidents_seen_before_are_replaced_in_batches(tmp_path, buurten, monkey
     assert run.status == ImportRun.SUCCEEDED, run.message
     assert Incident.objects.count() == 6  # ids 1-5 replaced, not doubled
     assert set(Incident.objects.values_list("import_run", flat=True)) == {run.pk}
+
+
+def test_the_dataset_id_of_many_incident_codes_fits_the_run_log() -> None:
+    from openveiligheid.figures.incidents import DATASET_LENGTH, incident_dataset
+
+    assert incident_dataset(["A70", "A72"]) == "politie-incidenten:A70+A72"
+    many = [f"A{n:02d}" for n in range(60)]
+    name = incident_dataset(many)
+    assert len(name) <= DATASET_LENGTH
+    assert name.startswith("politie-incidenten:60 soorten:A00+A01")
+    assert incident_dataset(list(many)) == name  # the same codes: the same dataset
+    assert incident_dataset(many[:-1]) != name

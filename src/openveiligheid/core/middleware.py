@@ -1,4 +1,5 @@
-"""Middleware of the platform: the Content-Security-Policy, and no NUL characters in requests.
+"""Middleware of the platform: debug pages only locally, the Content-Security-Policy, and no NUL
+characters in requests.
 
 The Content-Security-Policy for the app's own pages: only its own scripts, styles and fonts.
 Defence in depth against cross-site scripting: even if a text slipped through escaping, the
@@ -9,7 +10,11 @@ The Django admin (``/beheer/``) gets the same policy: its templates have no inli
 
 from __future__ import annotations
 
-from django.http import HttpResponseBadRequest, JsonResponse
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -65,4 +70,35 @@ class NulCharacterMiddleware:
             for key, values in params.lists():
                 if "\x00" in key or any("\x00" in value for value in values):
                     return True
+        return False
+
+
+class DebugOnlyLocallyMiddleware:
+    """With ``OV_DEBUG`` on, Django's debug pages show settings and code: then answer only
+    clients on this machine with an allowed Host, and anyone else a plain refusal without any
+    detail (a wrong Host header would otherwise get the debug page of ``DisallowedHost``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            if not _is_loopback(request.META.get("REMOTE_ADDR", "")):
+                return HttpResponseForbidden(
+                    "Debug staat aan: alleen bereikbaar vanaf deze machine.",
+                    content_type="text/plain; charset=utf-8",
+                )
+            try:
+                request.get_host()
+            except DisallowedHost:
+                return HttpResponseBadRequest(
+                    "Onbekende hostnaam.", content_type="text/plain; charset=utf-8"
+                )
+        return self.get_response(request)
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
         return False

@@ -4,6 +4,7 @@ per buurt per month as figures ``incidenten:<code>`` and ``incidenten:<code>:opg
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from pathlib import Path
 
@@ -35,11 +36,26 @@ SOURCE = "Politie, incidentregistratie (BVH); geteld per buurt en maand van kenn
 
 #: Incident ids per ``IN (…)`` when earlier copies of a file's incidents are removed.
 ID_BATCH = 10_000
+#: ``ImportRun.dataset``'s length.
+DATASET_LENGTH = 100
 
 
 def incident_measure(code: str, cleared: bool = False) -> str:
     """The measure that counts incidents of a code: ``incidenten:A72[:opgehelderd]``."""
     return f"incidenten:{code}" + (":opgehelderd" if cleared else "")
+
+
+def incident_dataset(codes) -> str:
+    """The dataset id of an incident file: its incident codes, e.g. ``politie-incidenten:A72``.
+
+    Many codes would not fit the run log's 100 characters; then the first codes and a short
+    hash of all of them, which stays the same for the same set of codes."""
+    name = "politie-incidenten:" + "+".join(codes)
+    if len(name) <= DATASET_LENGTH:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    head = f"politie-incidenten:{len(codes)} soorten:"
+    return head + "+".join(codes)[: DATASET_LENGTH - len(head) - 14] + "…" + digest
 
 
 def import_incidents(
@@ -61,7 +77,7 @@ def import_incidents(
     def work(run: ImportRun) -> str:
         rows = parser.parse(read_csv_text(path, data), today=today)
         codes = sorted({row.code for row in rows})
-        run.dataset, run.format = "politie-incidenten:" + "+".join(codes), parser.FORMAT
+        run.dataset, run.format = incident_dataset(codes), parser.FORMAT
         run.division = resolve_division(division, path.name)
         skip_if_imported(run)
         buurten = list(Area.objects.filter(division=run.division, level=BUURT).exclude(boundary=""))
