@@ -71,20 +71,21 @@ class Scope:
 
 
 def choose_default(
-    user, preferred: str | None = None, prefer: Iterable[str] = ()
+    user, preferred: str | None = None, prefer: Iterable[str] | None = None
 ) -> Gemeente | None:
     """The gemeente shown: ``preferred`` if visible, else the first visible one (by name) whose
-    code is in ``prefer`` (the callers pass the gemeenten that have a plan), else the first."""
+    code is in ``prefer`` (the callers pass the gemeenten that have a plan, as a lazy queryset
+    that is only evaluated here, when no choice is remembered), else the first."""
     visible = visible_gemeenten(user).order_by("name", "code")
     if preferred:
         found = visible.filter(code=preferred).first()
         if found:
             return found
-    prefer = list(prefer)
-    return (visible.filter(code__in=prefer).first() if prefer else None) or visible.first()
+    first_preferred = visible.filter(code__in=prefer).first() if prefer is not None else None
+    return first_preferred or visible.first()
 
 
-def request_scope(request, prefer: Iterable[str] = ()) -> Scope:
+def request_scope(request, prefer: Iterable[str] | None = None) -> Scope:
     """The scope of a request: the user and the gemeente chosen in this session.
 
     Computed once per request (the first caller's ``prefer`` counts) and remembered in the
@@ -100,6 +101,17 @@ def request_scope(request, prefer: Iterable[str] = ()) -> Scope:
         request.session[SESSION_KEY] = gemeente.code
     request._ov_scope = Scope(user, gemeente)
     return request._ov_scope
+
+
+def shown_scope(request) -> Scope:
+    """The scope a page header shows, without choosing or remembering anything: the one a view
+    already decided for this request, else the remembered (or first visible) gemeente. Pages
+    that are not about a gemeente (log-in steps, the admin) must not fix the choice."""
+    cached = getattr(request, "_ov_scope", None)
+    if cached is not None:
+        return cached
+    chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    return Scope(request.user, choose_default(request.user, chosen))
 
 
 def choose(request, code: str) -> Gemeente | None:

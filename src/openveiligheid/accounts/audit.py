@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed
 
 from openveiligheid.accounts.models import Organisation
-from openveiligheid.audit.context import current_user
 from openveiligheid.audit.models import AuditEvent
-from openveiligheid.audit.services import actor_name, record
+from openveiligheid.audit.services import PURPOSE_RIGHTS, record
 
 CHANGES = {"post_add": "erbij", "post_remove": "eraf", "post_clear": "alle eraf"}
 
@@ -30,7 +29,7 @@ def on_members_changed(sender, instance, action, pk_set, model, **kwargs) -> Non
         users = _names(instance, model, pk_set, lambda user: user.get_username())
         for organisation in _organisations(instance, model, pk_set):
             record(AuditEvent.MEMBERS, f"organisatie {organisation.name}",
-                   user_name=actor_name(current_user()), purpose="rechtenbeheer",
+                   purpose=PURPOSE_RIGHTS,
                    wijziging=CHANGES[action], leden=users)  # fmt: skip
 
 
@@ -39,7 +38,7 @@ def on_gemeenten_changed(sender, instance, action, pk_set, model, **kwargs) -> N
         codes = _names(instance, model, pk_set, lambda gemeente: gemeente.code)
         for organisation in _organisations(instance, model, pk_set):
             record(AuditEvent.GEMEENTEN, f"organisatie {organisation.name}",
-                   user_name=actor_name(current_user()), purpose="rechtenbeheer",
+                   purpose=PURPOSE_RIGHTS,
                    wijziging=CHANGES[action], gemeenten=codes)  # fmt: skip
 
 

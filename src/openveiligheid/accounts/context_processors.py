@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from openveiligheid.accounts import oidc
-from openveiligheid.accounts.access import request_scope, visible_gemeenten
+from openveiligheid.accounts.access import shown_scope, visible_gemeenten
 
 
 def gemeente_choice(request: HttpRequest) -> dict:
@@ -13,7 +13,7 @@ def gemeente_choice(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    scope = request_scope(request)
+    scope = shown_scope(request)
     options = list(visible_gemeenten(user).order_by("name", "code"))
     return {"current_gemeente": scope.gemeente, "gemeente_options": options}
 

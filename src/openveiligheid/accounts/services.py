@@ -14,9 +14,8 @@ from django.db import transaction
 
 from openveiligheid.accounts.models import Gemeente, Organisation
 from openveiligheid.accounts.roles import ROLES
-from openveiligheid.audit.context import current_user
 from openveiligheid.audit.models import AuditEvent
-from openveiligheid.audit.services import actor_name, record
+from openveiligheid.audit.services import PURPOSE_RIGHTS, record
 
 GEMEENTE_CODE = re.compile(r"^GM\d{4}$")
 
@@ -130,8 +129,7 @@ def provision_user(
         record(
             AuditEvent.USER,
             f"gebruiker {username}",
-            user_name=actor_name(current_user()),
-            purpose="rechtenbeheer",
+            purpose=PURPOSE_RIGHTS,
             wijziging="aangemaakt" if created else "nieuw wachtwoord",
         )
         user.groups.set(Group.objects.filter(name__in=roles))

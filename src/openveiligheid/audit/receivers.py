@@ -7,34 +7,28 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed
 
-from openveiligheid.audit.context import current_user
 from openveiligheid.audit.models import AuditEvent
-from openveiligheid.audit.services import actor_name, record
+from openveiligheid.audit.services import PURPOSE_RIGHTS, record
 from openveiligheid.core.addresses import client_address
 
 PURPOSE_ACCESS = "toegang tot Open Veiligheid"
-PURPOSE_RIGHTS = "rechtenbeheer"
-
-
-def _address(request) -> str:
-    return client_address(request)
 
 
 def on_login(sender, request, user, **kwargs) -> None:
     record(AuditEvent.LOGIN, f"gebruiker {user.get_username()}", user=user,
-           purpose=PURPOSE_ACCESS, adres=_address(request))  # fmt: skip
+           purpose=PURPOSE_ACCESS, adres=client_address(request))  # fmt: skip
 
 
 def on_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
         record(AuditEvent.LOGOUT, f"gebruiker {user.get_username()}", user=user,
-               purpose=PURPOSE_ACCESS, adres=_address(request))  # fmt: skip
+               purpose=PURPOSE_ACCESS, adres=client_address(request))  # fmt: skip
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     attempted = str(credentials.get("username", ""))[:150]
     record(AuditEvent.LOGIN_FAILED, f"gebruiker {attempted}", user_name=attempted or "?",
-           purpose=PURPOSE_ACCESS, adres=_address(request))  # fmt: skip
+           purpose=PURPOSE_ACCESS, adres=client_address(request))  # fmt: skip
 
 
 def on_roles_changed(sender, instance, action, pk_set, model, **kwargs) -> None:
@@ -49,12 +43,8 @@ def on_roles_changed(sender, instance, action, pk_set, model, **kwargs) -> None:
         users, roles = list(user_model.objects.filter(pk__in=pk_set or [])), [instance.name]
     change = {"post_add": "erbij", "post_remove": "eraf", "post_clear": "alle rollen eraf"}[action]
     for user in users:
-        record(AuditEvent.ROLES, f"gebruiker {user.get_username()}", user_name=_current_actor(),
-               purpose=PURPOSE_RIGHTS, wijziging=change, rollen=roles)  # fmt: skip
-
-
-def _current_actor() -> str:
-    return actor_name(current_user())
+        record(AuditEvent.ROLES, f"gebruiker {user.get_username()}", purpose=PURPOSE_RIGHTS,
+               wijziging=change, rollen=roles)  # fmt: skip
 
 
 def connect() -> None:

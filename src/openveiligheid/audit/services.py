@@ -11,8 +11,12 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from openveiligheid.audit.context import current_user
 from openveiligheid.audit.models import AuditEvent
 from openveiligheid.core.csvfiles import safe_text
+
+#: The purpose of every change of rights (roles, memberships, keys, second factor).
+PURPOSE_RIGHTS = "rechtenbeheer"
 
 #: The keys of an exported row, in order (issue #9: scripts depend on them).
 EXPORT_KEYS = ["wanneer", "wie", "actie", "object", "doel", "details"]
@@ -28,7 +32,11 @@ def actor_name(user) -> str:
 def record(
     action: str, obj: str = "", *, user=None, user_name: str = "", purpose: str = "", **detail
 ) -> AuditEvent:
-    """Append one event. ``user_name`` overrides the name (a failed log-in's attempted name)."""
+    """Append one event. The actor is ``user``, else whoever acts now (the request's user, see
+    ``audit.context``; ``cli:<name>`` outside a request). ``user_name`` overrides the name (a
+    failed log-in's attempted name)."""
+    if user is None and not user_name:
+        user = current_user()
     known = user if user is not None and getattr(user, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         user=known,

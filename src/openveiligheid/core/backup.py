@@ -38,15 +38,22 @@ class DatabaseCensus:
     figures_checksum: str
 
 
-def census() -> DatabaseCensus:
-    """Rows of every table of the configured database, and a checksum of the figure values."""
+def row_counts() -> dict[str, int]:
+    """Rows of every table of the configured database (what the commands report)."""
     with connection.cursor() as cursor:
         rows = {}
         for table in sorted(connection.introspection.table_names(cursor)):
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
             rows[table] = cursor.fetchone()[0]
-        digest = hashlib.sha256()
-        if "figures_figure" in rows:
+    return rows
+
+
+def census() -> DatabaseCensus:
+    """Rows of every table, and a checksum of the figure values: what a restore must keep."""
+    rows = row_counts()
+    digest = hashlib.sha256()
+    if "figures_figure" in rows:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT id, value FROM figures_figure ORDER BY id")
             for pk, value in cursor.fetchall():
                 digest.update(f"{pk}:{float(value)!r};".encode())
@@ -56,14 +63,18 @@ def census() -> DatabaseCensus:
 def backup(target: Path) -> Path:
     """Write a backup of the configured database to ``target`` (a file; overwritten)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if connection.vendor == "sqlite":
-        _sqlite_backup(target)
-    elif connection.vendor == "postgresql":
-        _run_pg("pg_dump", "--format=custom", "--no-owner", "--file", str(target))
-    else:
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if connection.vendor not in ("sqlite", "postgresql"):
         raise BackupError(f"Back-up van een {connection.vendor}-database kan niet.")
-    target.chmod(0o600)
+    previous = os.umask(0o077)  # the copy is readable by its owner only from the first byte
+    try:
+        if connection.vendor == "sqlite":
+            _sqlite_backup(target)
+        else:
+            _run_pg("pg_dump", "--format=custom", "--no-owner", "--file", str(target))
+    finally:
+        os.umask(previous)
+    target.chmod(0o600)  # also when an existing file was overwritten
     return target
 
 

@@ -16,6 +16,7 @@ from openveiligheid.insight.models import GridCell, HotspotResult, Signal, Space
 from openveiligheid.insight.results import hotspot_words, outline_class
 from openveiligheid.insight.twoweekly import label_for
 from openveiligheid.ui.links import area_href
+from openveiligheid.ui.maps import MapArea, choropleth, outline_legend
 
 MIN_COUNT_FOR_CHANGE = 5  #: changes of smaller counts are noise, not news
 
@@ -227,19 +228,19 @@ class GridView:
     rows: list[GridRow]
 
 
-def shown_count(count: int) -> str:
-    return f"< {SMALL_COUNT}" if 0 < count < SMALL_COUNT else format_number(count, 0)
-
-
 def safe_count(count: int) -> int | None:
     """The count, or None when it is too small to show (a cell must not point at incidents)."""
     return None if 0 < count < SMALL_COUNT else count
 
 
+def shown_count(count: int) -> str:
+    """The count as text: ``< 5`` where :func:`safe_count` hides it."""
+    safe = safe_count(count)
+    return f"< {SMALL_COUNT}" if safe is None else format_number(safe, 0)
+
+
 def grid_views(gemeente_code: str) -> list[GridView]:
     """Per incident measure, the newest grid: density map with hot/coldspot cells outlined."""
-    from openveiligheid.ui.maps import MapArea, choropleth, outline_legend
-
     cells = GridCell.objects.filter(gemeente_code=gemeente_code).select_related("measure")
     views = []
     for measure_id in sorted(set(cells.values_list("measure_id", flat=True))):

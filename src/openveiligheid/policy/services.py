@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from openveiligheid.accounts.access import Scope
 from openveiligheid.accounts.models import Gemeente, Organisation
@@ -124,9 +125,11 @@ def plan_for(scope: Scope) -> Plan | None:
     )
 
 
-def gemeenten_with_plans() -> list[str]:
-    """The CBS codes of the gemeenten that have a plan (the default choice prefers these)."""
-    return list(Plan.objects.values_list("gemeente_code", flat=True).distinct())
+def gemeenten_with_plans() -> QuerySet:
+    """The CBS codes of the gemeenten that have a plan (the default choice prefers these).
+
+    Lazy: used as a subquery, it costs nothing on a request whose gemeente is already chosen."""
+    return Plan.objects.values_list("gemeente_code", flat=True).distinct()
 
 
 def ensure_gemeente(code: str) -> Gemeente:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
+import shapely.errors
 
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code, parent_code
 from openveiligheid.core.csvfiles import header_of, iter_records, read_csv_text
@@ -165,6 +166,15 @@ def _int(text: str) -> int:
     return int(text)
 
 
+def _storable(text: str) -> bool:
+    """Whether text can be stored: JSON's ``\\ud800`` escapes give half (surrogate) characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(value) -> str:
     """A property as text: strings and whole numbers only (a list or object is no code)."""
     if isinstance(value, str):
@@ -201,11 +211,16 @@ def check_geometry(geometry) -> tuple[dict, str]:
             raise GeometryProblem(f"een {kind} moet een lijst van ringen zijn (lijsten van punten)")
         for number, ring in enumerate(polygon, start=1):
             _check_ring(ring, number)
-    shape = shapely.geometry.shape({"type": kind, "coordinates": coordinates})
-    reason = ""
-    if not shape.is_valid:
-        reason = _dutch_reason(shapely.is_valid_reason(shape))
-        shape = _polygons_of(shapely.make_valid(shape))
+    try:
+        shape = shapely.geometry.shape({"type": kind, "coordinates": coordinates})
+        reason = ""
+        if not shape.is_valid:
+            reason = _dutch_reason(shapely.is_valid_reason(shape))
+            shape = _polygons_of(shapely.make_valid(shape))
+    except (ValueError, shapely.errors.GEOSException) as exc:  # what the checks above missed
+        raise GeometryProblem(
+            f"de geometrie kan niet worden gelezen ({shorten(str(exc))})"
+        ) from exc
     if shape.is_empty or shape.area <= 0:
         raise GeometryProblem("de geometrie heeft geen oppervlakte")
     if reason:
@@ -250,6 +265,10 @@ def _check_ring(ring, number: int) -> None:
                 f"punt {shorten(point)} ligt buiten lengtegraad -180..180 / breedtegraad -90..90 "
                 "(is het bestand in EPSG:4326, WGS 84?)"
             )
+    if len({len(point) for point in ring}) > 1:
+        raise GeometryProblem(
+            f"ring {number} mengt punten met twee en met drie getallen (x, y en x, y, z)"
+        )
     if ring[0][:2] != ring[-1][:2]:
         raise GeometryProblem(
             f"ring {number} is niet gesloten: het eerste en het laatste punt verschillen"
@@ -275,6 +294,13 @@ def _feature_row(feature, number, problems) -> tuple[AreaRow | None, int | None]
     if not isinstance(props, dict):
         problems.add("de properties zijn geen object", field=f"{field}.properties")
         return None, None
+    for name, value in props.items():
+        if isinstance(value, str) and not _storable(value):
+            problems.add(
+                "bevat een half teken (een losse \\u-escape), dat niet kan worden opgeslagen",
+                field=f"{field}.{shorten(str(name), 40)}",
+            )
+            return None, None
     key = next((p for p in CODE_PROPERTIES if _text(props.get(p))), None)
     if key is None:
         problems.add(f"geen gebiedscode in {' / '.join(CODE_PROPERTIES)}", field=field)

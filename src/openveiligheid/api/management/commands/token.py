@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from openveiligheid.audit.models import AuditEvent
-from openveiligheid.audit.services import record
+from openveiligheid.audit.services import PURPOSE_RIGHTS, record
 
 AUDIT_ACTION = AuditEvent.USER
 
@@ -37,13 +37,13 @@ class Command(BaseCommand):
         if options["vervang"] or options["intrekken"]:
             Token.objects.filter(user=user).delete()
         if options["intrekken"]:
-            record(AUDIT_ACTION, f"gebruiker {user.get_username()}", purpose="rechtenbeheer",
+            record(AUDIT_ACTION, f"gebruiker {user.get_username()}", purpose=PURPOSE_RIGHTS,
                    wijziging="API-sleutel ingetrokken")  # fmt: skip
             self.stdout.write(f"API-sleutel van {user.get_username()} ingetrokken.")
             return
         token, created = Token.objects.get_or_create(user=user)
         if created:
-            record(AUDIT_ACTION, f"gebruiker {user.get_username()}", purpose="rechtenbeheer",
+            record(AUDIT_ACTION, f"gebruiker {user.get_username()}", purpose=PURPOSE_RIGHTS,
                    wijziging="API-sleutel gemaakt")  # fmt: skip
         self.stdout.write(f"API-sleutel van {user.get_username()}: {token.key}")
         self.stdout.write("Gebruik: Authorization: Token <sleutel>. Bewaar hem als een wachtwoord.")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from openveiligheid.core.backup import BackupError, backup, census
+from openveiligheid.core.backup import BackupError, backup, row_counts
 
 
 class Command(BaseCommand):
@@ -29,6 +29,6 @@ class Command(BaseCommand):
             written = backup(target)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        rows = sum(census().rows.values())
+        rows = sum(row_counts().values())
         size = written.stat().st_size
         self.stdout.write(f"Back-up geschreven: {written} ({size:,} bytes, {rows:,} rijen).")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openveiligheid.core.backup import BackupError, census, restore
+from openveiligheid.core.backup import BackupError, restore, row_counts
 
 
 class Command(BaseCommand):
@@ -28,5 +28,5 @@ class Command(BaseCommand):
             restore(Path(options["bestand"]), replace=options["overschrijven"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        rows = sum(census().rows.values())
+        rows = sum(row_counts().values())
         self.stdout.write(f"Teruggezet: {options['bestand']} ({rows:,} rijen).")
