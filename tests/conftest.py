@@ -63,6 +63,45 @@ def elsewhere(django_user_model):
     return member_of(user, "GM0758", "Breda")
 
 
+def with_role(django_user_model, username: str, role: str, code: str = "GM0014"):
+    """A user with ``role`` (a group of accounts/roles.py), member for gemeente ``code``."""
+    user = django_user_model.objects.create_user(username, password=PASSWORD)
+    user.groups.add(Group.objects.get(name=role))
+    names = {"GM0014": "Groningen", "GM0758": "Breda", "GM0637": "Zoetermeer"}
+    return member_of(user, code, names.get(code, code))
+
+
+def login_verified(client: Client, user) -> Client:
+    """Log ``user`` in with a confirmed second factor, as after entering a TOTP code: the roles
+    that see person data must use one (``OV_2FA_ROLLEN``)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def casusregisseur(django_user_model):
+    """Entitled to the woonoverlast register of Groningen (GM0014)."""
+    return with_role(django_user_model, "regisseur", "casusregisseur woonoverlast")
+
+
+@pytest.fixture
+def jurist(django_user_model):
+    """Entitled to another register (bestuurlijke maatregelen) of Groningen only."""
+    return with_role(django_user_model, "jurist", "jurist bestuurlijke maatregelen")
+
+
+@pytest.fixture
+def fg(django_user_model):
+    """The functionaris gegevensbescherming: the audit log, no case data."""
+    return with_role(django_user_model, "fg", "functionaris gegevensbescherming")
+
+
 @pytest.fixture
 def adviseur_client(adviseur) -> Client:
     client = Client()

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "openveiligheid.policy",
     "openveiligheid.ui",
     "openveiligheid.insight",
+    "openveiligheid.cases",
     "openveiligheid.dashboard",
     "openveiligheid.demo",
     "openveiligheid.api",
@@ -294,9 +295,16 @@ TWO_FACTOR_REQUIRED = env_bool(
 )
 TWO_FACTOR_ROLES = env_list(
     "OV_2FA_ROLLEN",
-    [],
-    "Roles whose local accounts must use a second factor (TOTP), comma-separated; meant for the "
-    "roles that see person-level data. Anyone may turn it on at /account/tweestaps/.",
+    [  # the roles that see person-level data (accounts/roles.py; a test keeps them in step)
+        "casusregisseur woonoverlast",
+        "coördinator ondermijning",
+        "PGA-procesregisseur",
+        "jurist bestuurlijke maatregelen",
+        "functionaris gegevensbescherming",
+    ],
+    "Roles whose local accounts must use a second factor (TOTP), comma-separated; by default "
+    "the roles that see person-level data (the case registers, the audit log). Anyone may turn "
+    "it on at /account/tweestaps/.",
 )
 OTP_TOTP_ISSUER = "Open Veiligheid"
 OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row, the next try waits 2^(n-1) seconds
@@ -389,3 +397,21 @@ MAX_INPUT_BYTES = (
         "refused, with a message, before it is read.",
     )
 )
+
+# --- case registers (issue #10; docs/privacy.md) ---------------------------------------------
+BSN_KEY = env_str(
+    "OV_BSN_SLEUTEL",
+    "",
+    "Key (Fernet, 44 characters; make one with `openveiligheid registers sleutel`) with which "
+    "BSNs in the case registers are stored encrypted. Empty: no BSN is stored; files with a bsn "
+    "column are refused. Keep it out of the repository and out of backups of the database.",
+)
+CASE_RETENTION_YEARS = {
+    key: env_int(
+        f"OV_BEWAARTERMIJN_{key.upper()}",
+        years,
+        f"Years after closing that a case of the register '{key}' is kept before it is "
+        "anonymised (docs/privacy.md gives the default's legal basis).",
+    )
+    for key, years in [("woonoverlast", 5), ("ondermijning", 5), ("pga", 2), ("maatregelen", 10)]
+}

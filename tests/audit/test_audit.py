@@ -138,3 +138,41 @@ def test_csv_cells_cannot_become_formulas() -> None:
     Client().post(reverse("login"), {"username": '=HYPERLINK("x")', "password": "p"})
     table = list(csv.DictReader(io.StringIO(audit("--format", "csv")), delimiter=";"))
     assert table[-1]["wie"] == '\'=HYPERLINK("x")'
+
+
+def _raw_update(sql: str, params: list) -> None:
+    """An edit in the database itself, around the application (what the chain must reveal)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_hash_chain_links_every_row_to_the_one_before() -> None:
+    from openveiligheid.audit.services import record, verify_chain
+
+    first = record(AuditEvent.LOGIN, "gebruiker a")
+    second = record(AuditEvent.LOGOUT, "gebruiker a", purpose="test", aantal=3)
+    assert second.previous_hash == first.hash != ""
+    assert verify_chain() == (AuditEvent.objects.count(), [])
+    assert "onveranderd" in audit("--controleer")
+
+
+@pytest.mark.parametrize(
+    ("sql", "broken_at", "reason"),
+    [
+        ("UPDATE audit_auditevent SET user_name = 'iemand anders' WHERE id = %s", 1, "inhoud"),
+        ("UPDATE audit_auditevent SET purpose = 'ander doel' WHERE id = %s", 1, "inhoud"),
+        ("DELETE FROM audit_auditevent WHERE id = %s", 2, "vorige regel"),
+    ],
+)
+def test_an_edit_in_the_database_itself_breaks_the_chain(sql, broken_at, reason) -> None:
+    from openveiligheid.audit.services import record, verify_chain
+
+    events = [record(AuditEvent.LOGIN, f"gebruiker {n}") for n in range(3)]
+    _raw_update(sql, [events[1].pk])
+    checked, breaks = verify_chain()
+    assert [b.pk for b in breaks] == [events[broken_at].pk]
+    assert reason in breaks[0].reason
+    with pytest.raises(CommandError, match="buiten de applicatie om gewijzigd"):
+        audit("--controleer")

@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group, Permission
 
 from openveiligheid.accounts.access import VIEW_DASHBOARD
 
+AUDIT_VIEW = "audit.bekijken"
+
 #: Role -> permissions ("app_label.codename"). Created after every migrate.
 #: The admin's read permissions on the plan's tables (only for staff users; rows are limited
 #: to the user's gemeenten there too, ``policy/admin.py``).
@@ -30,6 +32,14 @@ ROLES: dict[str, list[str]] = {
     ],
     "bestuurder": [VIEW_DASHBOARD, *VIEW_PLAN_IN_ADMIN],
     "partner": [VIEW_DASHBOARD],
+    # The case registers (cases/registers.py): each role opens one register's person-level
+    # data, for the gemeenten of the user's organisations; never through being a superuser.
+    "casusregisseur woonoverlast": [VIEW_DASHBOARD, "cases.register_woonoverlast"],
+    "coördinator ondermijning": [VIEW_DASHBOARD, "cases.register_ondermijning"],
+    "PGA-procesregisseur": [VIEW_DASHBOARD, "cases.register_pga"],
+    "jurist bestuurlijke maatregelen": [VIEW_DASHBOARD, "cases.register_maatregelen"],
+    # The privacy officer: reads and exports the audit log; sees no case data.
+    "functionaris gegevensbescherming": [AUDIT_VIEW],
 }
 
 

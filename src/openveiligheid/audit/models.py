@@ -5,12 +5,17 @@ for every look at or change of person-level data in the case registers. Rows are
 or removed through the application: ``save`` of an existing row, ``delete`` and the queryset's
 ``update``/``delete`` raise. In production, grant the database role of the application no
 UPDATE or DELETE on ``audit_auditevent`` as well (docs/privacy.md).
+
+Tampering outside the application (an edit in the database itself) is detected: every row
+carries the SHA-256 of its own content and of the row before it (a hash chain,
+``audit.services.verify_chain``, ``openveiligheid audit --controleer``). ADR 0012.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(RuntimeError):
@@ -38,10 +43,24 @@ class AuditEvent(models.Model):
     SECOND_FACTOR_SET_UP = "tweede factor ingesteld"
     SECOND_FACTOR_OK = "tweede factor goed"
     SECOND_FACTOR_FAILED = "tweede factor fout"
+    # The case registers (issue #10): every look at, search in, export of and change of
+    # person-level data.
+    CASE_VIEWED = "casus bekeken"
+    CASE_CREATED = "casus aangemaakt"
+    CASE_CHANGED = "casus gewijzigd"
+    PERSON_VIEWED = "persoon bekeken"
+    SEARCHED = "gezocht"
+    EXPORTED = "geëxporteerd"
+    REGISTER_IMPORTED = "register ingelezen"
+    RETENTION = "bewaartermijn verwerkt"
+    SUBJECT_ACCESS = "inzageverzoek"
+    AUDIT_VIEWED = "auditlog bekeken"
     ACTIONS = [LOGIN, LOGIN_FAILED, LOGOUT, IMPORT, PLAN, ROLES, MEMBERS, GEMEENTEN, USER,
-               SECOND_FACTOR_SET_UP, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED]  # fmt: skip
+               SECOND_FACTOR_SET_UP, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED,
+               CASE_VIEWED, CASE_CREATED, CASE_CHANGED, PERSON_VIEWED, SEARCHED, EXPORTED,
+               REGISTER_IMPORTED, RETENTION, SUBJECT_ACCESS, AUDIT_VIEWED]  # fmt: skip
 
-    at = models.DateTimeField("wanneer", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("wanneer", default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -55,6 +74,8 @@ class AuditEvent(models.Model):
     object = models.CharField("object", max_length=500, blank=True)
     purpose = models.CharField("doel", max_length=255, blank=True)
     detail = models.JSONField("details", default=dict, blank=True)
+    previous_hash = models.CharField("vorige hash", max_length=64, blank=True)
+    hash = models.CharField("hash", max_length=64, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -62,6 +83,7 @@ class AuditEvent(models.Model):
         verbose_name = "auditregel"
         verbose_name_plural = "auditlog"
         ordering = ["at", "pk"]
+        permissions = [("bekijken", "Het auditlog inzien en exporteren (FG)")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_name} {self.action} {self.object}"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import getpass
+import hashlib
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from datetime import timezone as dt_timezone
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from openveiligheid.audit.context import current_user
@@ -38,14 +42,78 @@ def record(
     if user is None and not user_name:
         user = current_user()
     known = user if user is not None and getattr(user, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user=known,
         user_name=user_name or actor_name(user),
         action=action,
         object=obj[:500],
         purpose=purpose,
-        detail=detail,
+        detail=json.loads(json.dumps(detail, default=str)),  # as it will read back
     )
+    with transaction.atomic():
+        _lock_chain()
+        event.at = timezone.now()
+        event.previous_hash = _last_hash()
+        event.hash = chain_hash(event)
+        event.save()
+    return event
+
+
+#: PostgreSQL advisory lock key of the hash chain (any constant; "OVAU" in ASCII).
+CHAIN_LOCK = 0x4F564155
+
+
+def _lock_chain() -> None:
+    """One writer at a time extends the chain. SQLite already serialises writers (transactions
+    begin IMMEDIATE, settings.py); PostgreSQL takes a transaction-scoped advisory lock, after
+    which the next statement sees the newest committed row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def _last_hash() -> str:
+    return AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first() or ""
+
+
+def chain_hash(event: AuditEvent) -> str:
+    """SHA-256 over the row's content and the hash of the row before it."""
+    content = [
+        event.at.astimezone(dt_timezone.utc).isoformat(timespec="microseconds"),
+        event.user_name,
+        event.action,
+        event.object,
+        event.purpose,
+        event.detail,
+        event.previous_hash,
+    ]
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """A row whose content or link no longer matches its hash."""
+
+    pk: int
+    at: datetime
+    reason: str
+
+
+def verify_chain() -> tuple[int, list[ChainBreak]]:
+    """Recompute the chain: (rows checked, breaks). A changed row breaks at itself; a removed
+    row breaks at the row after it; a row inserted in between breaks at itself."""
+    checked, breaks, previous = 0, [], ""
+    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+        checked += 1
+        if event.previous_hash != previous:
+            breaks.append(
+                ChainBreak(event.pk, event.at, "de vorige regel ontbreekt of is gewijzigd")
+            )
+        elif event.hash != chain_hash(event):
+            breaks.append(ChainBreak(event.pk, event.at, "de inhoud is gewijzigd"))
+        previous = event.hash
+    return checked, breaks
 
 
 def events(since: date | None = None, user_name: str | None = None) -> Iterable[AuditEvent]:

@@ -88,6 +88,16 @@ CATALOGUE: dict[str, MeasureKind] = {
             sensitive=True,
         ),
         MeasureKind("extern", "Cijfers die de gemeente zelf aanlevert", "", False),
+        # Counts from the gemeente's own case registers (cases.counts): published with small
+        # counts suppressed, so never summed (a gemeente total is stored, not derived).
+        MeasureKind(
+            "register",
+            "Tellingen uit de eigen registers van de gemeente",
+            COUNT,
+            False,
+            ("registers",),
+            sensitive=True,
+        ),
     )
 }
 

@@ -1,4 +1,5 @@
-"""``openveiligheid audit [--sinds DATUM] [--gebruiker NAAM] --format json|csv``."""
+"""``openveiligheid audit [--sinds DATUM] [--gebruiker NAAM] --format json|csv``;
+``openveiligheid audit --controleer`` checks the hash chain (exit 1 when it is broken)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openveiligheid.audit.services import as_row, events, render
+from openveiligheid.audit.services import as_row, events, render, verify_chain
 
 
 class Command(BaseCommand):
@@ -18,8 +19,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format", choices=["tabel", "json", "csv"], default="tabel", help="uitvoer"
         )
+        parser.add_argument(
+            "--controleer",
+            action="store_true",
+            help="controleer of het log onveranderd is (hashketen); exit 1 bij een breuk",
+        )
 
     def handle(self, *args, **options):
+        if options["controleer"]:
+            return self._check()
         since = None
         if options["sinds"]:
             try:
@@ -31,3 +39,15 @@ class Command(BaseCommand):
                 ) from exc
         rows = [as_row(event) for event in events(since, options["gebruiker"])]
         self.stdout.write(render(rows, options["format"]), ending="")
+
+    def _check(self) -> None:
+        checked, breaks = verify_chain()
+        if not breaks:
+            self.stdout.write(f"Auditlog onveranderd: {checked} regels gecontroleerd.")
+            return
+        for found in breaks[:50]:
+            self.stderr.write(f"Regel {found.pk} ({found.at:%Y-%m-%d %H:%M:%S}): {found.reason}.")
+        raise CommandError(
+            f"Het auditlog is buiten de applicatie om gewijzigd: {len(breaks)} breuk(en) in de "
+            f"hashketen van {checked} regels. Meld dit aan de functionaris gegevensbescherming."
+        )
