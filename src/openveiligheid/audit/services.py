@@ -9,8 +9,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -79,7 +78,7 @@ def _last_hash() -> str:
 def chain_hash(event: AuditEvent) -> str:
     """SHA-256 over the row's content and the hash of the row before it."""
     content = [
-        event.at.astimezone(dt_timezone.utc).isoformat(timespec="microseconds"),
+        event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         event.user_name,
         event.action,
         event.object,

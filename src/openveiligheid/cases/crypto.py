@@ -4,6 +4,7 @@ when the installation has a key (``OV_BSN_SLEUTEL``). Without a key no BSN is st
 from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken
+
 from django.conf import settings
 
 
@@ -22,7 +23,8 @@ def bsn_enabled() -> bool:
 def _fernet() -> Fernet:
     if not settings.BSN_KEY:
         raise BsnNotConfigured(
-            "Er is geen sleutel voor BSN's ingesteld (OV_BSN_SLEUTEL); BSN's worden niet opgeslagen."
+            "Er is geen sleutel voor BSN's ingesteld (OV_BSN_SLEUTEL); "
+            "BSN's worden niet opgeslagen."
         )
     return Fernet(settings.BSN_KEY.encode("ascii"))
 

@@ -27,7 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["controleer"]:
-            return self._check()
+            self._check()
+            return
         since = None
         if options["sinds"]:
             try:

@@ -45,7 +45,7 @@ class Command(ImportCommand):
             action="append",
             default=[],
             metavar="VELD=KOLOM",
-            help="kolom van het bestand voor een veld, bijvoorbeeld zaaknummer=Casusnr (herhaalbaar)",
+            help="kolom van het bestand voor een veld, bijv. zaaknummer=Casusnr (herhaalbaar)",
         )
 
         report = commands.add_parser("rapport", help="jaarcijfers van een register")
