@@ -27,6 +27,7 @@ from openveiligheid.areas.services import import_area_list, import_boundaries
 from openveiligheid.figures.incidents import import_incidents
 from openveiligheid.figures.models import Figure, Incident, Measure
 from openveiligheid.figures.services import import_figures
+from openveiligheid.imports.models import ImportRun
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.services import load_plan
 
@@ -312,6 +313,9 @@ def test_files_larger_than_the_limit_are_refused_before_reading(use, stored, set
     assert names_the_file(str(exc.value), big.name)
     assert "groter dan" in str(exc.value) and "OV_MAX_BESTAND_MB" in str(exc.value)
     assert snapshot() == stored
+    if kind != "plan" and use.command.startswith("import"):  # an import leaves a failed run
+        run = ImportRun.objects.filter(file_name=big.name).get()
+        assert run.status == ImportRun.FAILED and "groter dan" in run.message
 
 
 # --- as a user runs them: the console script, exit status 1, no traceback -----------------

@@ -22,9 +22,8 @@ from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers.areas import AreaRow, read_area_list, read_boundaries
 from openveiligheid.imports.services import (
     execute,
-    read_input_file,
+    open_run,
     skip_if_imported,
-    start_run,
 )
 
 BATCH = 2000
@@ -72,8 +71,7 @@ def import_area_list(
 ) -> ImportRun:
     """Import a CBS area list (e.g. ``WijkenEnBuurten.csv`` of 47018NED) for one division."""
     path = Path(path)
-    data = read_input_file(path, data)
-    run = start_run("areas", path, data, user)
+    run, data = open_run("areas", path, data, user)
 
     def work(run: ImportRun) -> str:
         check_division(division, path.name)
@@ -99,8 +97,7 @@ def import_boundaries(
 ) -> ImportRun:
     """Import GeoJSON boundaries; areas that do not exist yet are created."""
     path = Path(path)
-    data = read_input_file(path, data)
-    run = start_run("boundaries", path, data, user)
+    run, data = open_run("boundaries", path, data, user)
 
     def work(run: ImportRun) -> str:
         rows, stated, names = read_boundaries(path, data)

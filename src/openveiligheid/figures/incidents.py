@@ -27,9 +27,8 @@ from openveiligheid.imports.parsers import incidents as parser
 from openveiligheid.imports.parsers.rows import FigureFile, FigureRow
 from openveiligheid.imports.services import (
     execute,
-    read_input_file,
+    open_run,
     skip_if_imported,
-    start_run,
 )
 
 SOURCE = "Politie, incidentregistratie (BVH); geteld per buurt en maand van kennisname"
@@ -71,8 +70,7 @@ def import_incidents(
     incident types. Removing more earlier incidents (or monthly counts) than the file brings
     is refused unless ``replace_all`` (``--vervang-alles``)."""
     path = Path(path)
-    data = read_input_file(path, data)
-    run = start_run("incidents", path, data, user)
+    run, data = open_run("incidents", path, data, user)
 
     def work(run: ImportRun) -> str:
         rows = parser.parse(read_csv_text(path, data), today=today)

@@ -24,9 +24,8 @@ from openveiligheid.imports.parsers.figures import read_figures
 from openveiligheid.imports.parsers.rows import FigureFile
 from openveiligheid.imports.services import (
     execute,
-    read_input_file,
+    open_run,
     skip_if_imported,
-    start_run,
 )
 
 BATCH = 2000
@@ -52,8 +51,7 @@ def import_figures(
     it brings is refused unless ``replace_all`` (``--vervang-alles``); see
     :func:`check_removal`."""
     path = Path(path)
-    data = read_input_file(path, data)
-    run = start_run("figures", path, data, user)
+    run, data = open_run("figures", path, data, user)
 
     def work(run: ImportRun) -> str:
         fixed = _fixed_period(period, path.name)

@@ -41,6 +41,21 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def open_run(kind: str, path: Path, data: bytes | None = None, user=None):
+    """Read the input (``read_input_file``) and start its run: ``(run, data)``. A file refused
+    before it is read (too large, unreadable) still leaves a failed run with the reason, so the
+    import log shows every attempt."""
+    try:
+        data = read_input_file(path, data)
+    except InputError as exc:
+        run = start_run(kind, path, b"", user)
+        run.sha256 = ""
+        finish(run, ImportRun.FAILED, "Niets ingelezen: " + exc.problems[0].message,
+               [p.as_dict() for p in exc.problems])  # fmt: skip
+        raise
+    return start_run(kind, path, data, user), data
+
+
 def start_run(kind: str, path: Path, data: bytes, user=None) -> ImportRun:
     close_abandoned_runs()
     return ImportRun.objects.create(
