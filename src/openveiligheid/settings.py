@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "openveiligheid.dashboard",
     "openveiligheid.demo",
     "openveiligheid.api",
+    "openveiligheid.jobs",
 ]
 MIDDLEWARE = [
     "openveiligheid.core.middleware.DebugOnlyLocallyMiddleware",
@@ -415,3 +416,12 @@ CASE_RETENTION_YEARS = {
     )
     for key, years in [("woonoverlast", 5), ("ondermijning", 5), ("pga", 2), ("maatregelen", 10)]
 }
+
+# --- the worker (openveiligheid worker; jobs/services.py) -------------------------------------
+WORKER_EXPECTED = env_bool(
+    "OV_WERKER",
+    False,
+    "A worker process (`openveiligheid worker`) runs the scheduled jobs; /gezondheid/ then "
+    "reports `werker`: ok or achter (no heartbeat in three intervals).",
+)
+WORKER_INTERVAL = env_int("OV_WERKER_INTERVAL", 300, "Seconds between two rounds of the worker.")
