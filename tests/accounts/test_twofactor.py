@@ -181,3 +181,13 @@ def test_a_new_phone_replaces_the_app_only_after_its_code(adviseur):
     assert client.post(SET_UP, {"code": _code(second)}).status_code == 302
     assert list(TOTPDevice.objects.filter(user=adviseur)) == [second]
     assert Group.objects.filter(name="beleidsadviseur", user=adviseur).exists()
+
+
+def test_whether_a_second_factor_is_due_costs_one_query(adviseur, django_assert_num_queries):
+    """Asked on every request of a local user without a verified session."""
+    from openveiligheid.accounts.twofactor import _second_factor_state
+
+    with django_assert_num_queries(1):
+        assert _second_factor_state(adviseur) == (False, False)
+    adviseur.groups.add(Group.objects.get(name="casusregisseur woonoverlast"))
+    assert _second_factor_state(adviseur) == (False, True)

@@ -80,3 +80,27 @@ def test_the_dataset_id_of_many_incident_codes_fits_the_run_log() -> None:
     assert name.startswith("politie-incidenten:60 soorten:A00+A01")
     assert incident_dataset(list(many)) == name  # the same codes: the same dataset
     assert incident_dataset(many[:-1]) != name
+
+
+def test_a_newer_extract_takes_the_monthly_counts_of_the_older_one_with_it(tmp_path, buurten):
+    """A new extract replaces the dataset's incidents; counts of months it does not cover must
+    not outlive them (they did: only the new file's months were replaced)."""
+    header = "Incident Identificatie,Incidentsoort code,Incidentsoort,Kennisnamedatum/tijd,Opgehelderd,lon_wgs84,lat_wgs84\n"
+    january_february = [
+        "1,A72,Diefstal Fiets,2016-01-01T10:00:00,N,6.5665,53.2195",
+        "2,A72,Diefstal Fiets,2016-02-29T10:00:00,N,6.5665,53.2195",
+    ]
+    march = [
+        "3,A72,Diefstal Fiets,2016-03-01T10:00:00,N,6.5665,53.2195",
+        "4,A72,Diefstal Fiets,2016-03-31T10:00:00,N,6.5665,53.2195",
+    ]
+    today = dt.date(2026, 1, 1)
+    import_incidents(write(tmp_path, "a.csv", header + "\n".join(january_february) + "\n"),
+                     division=2017, today=today)  # fmt: skip
+    periods = set(Figure.objects.values_list("period", flat=True))
+    assert periods == {"2016-01", "2016-02"}
+    run = import_incidents(write(tmp_path, "b.csv", header + "\n".join(march) + "\n"),
+                           division=2017, today=today, replace_all=True)  # fmt: skip
+    assert run.status == ImportRun.SUCCEEDED
+    assert set(Figure.objects.values_list("period", flat=True)) == {"2016-03"}
+    assert set(Figure.objects.values_list("import_run", flat=True)) == {run.pk}

@@ -24,8 +24,10 @@ import qrcode.image.svg
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from openveiligheid.accounts.oidc import signed_in_with_sso
@@ -55,11 +57,33 @@ def pending_step(request) -> str | None:
     user = request.user
     if signed_in_with_sso(request) or user.is_verified():
         return None
-    if confirmed_device(user) is not None:
+    has_app, required = _second_factor_state(user)
+    if has_app:
         return "accounts:code"
-    if must_use(user):
+    if required:
         return "accounts:tweestaps"
     return None
+
+
+def _second_factor_state(user) -> tuple[bool, bool]:
+    """(has a confirmed app, must use one), in one query: asked on every request of a local
+    user without a verified session."""
+    roles = [] if settings.TWO_FACTOR_REQUIRED else settings.TWO_FACTOR_ROLES
+    state = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            in_role=Exists(
+                user.groups.through.objects.filter(user=OuterRef("pk"), group__name__in=roles)
+            ),
+        )
+        .values_list("has_app", "in_role")
+        .first()
+    )
+    if state is None:
+        return False, False
+    return state[0], settings.TWO_FACTOR_REQUIRED or state[1]
 
 
 class SecondFactorMiddleware:

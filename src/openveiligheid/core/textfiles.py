@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from openveiligheid.core.errors import InputError, InputProblem
+from openveiligheid.core.numbers import format_number
 
 MB = 1024 * 1024
 #: Characters that never occur in a text file: C0 controls except tab, LF, CR and form feed.
@@ -57,8 +58,7 @@ def too_large(name: str, size: int, max_bytes: int) -> InputError:
 
 def _size(size: int) -> str:
     """``1.234,5 MB`` or ``980 bytes``, in Dutch notation."""
-    text = f"{size / MB:,.1f} MB" if size >= MB else f"{size:,} bytes"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{format_number(size / MB, 1)} MB" if size >= MB else f"{format_number(size, 0)} bytes"
 
 
 def read_input(path: Path | str, max_bytes: int | None = None, data: bytes | None = None) -> bytes:

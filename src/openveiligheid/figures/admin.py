@@ -6,8 +6,16 @@ from openveiligheid.figures.models import Figure, Measure
 
 @admin.register(Measure)
 class MeasureAdmin(admin.ModelAdmin):
+    """The label may be edited (it is only shown); the name and whether a measure may be summed
+    come from the measure catalogue (``core/measures.py``), which the derivations read too:
+    changing them here would let the analyses and the sums disagree."""
+
     list_display = ["name", "label", "additive"]
     search_fields = ["name", "label"]
+    readonly_fields = ["name", "additive"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # measures are created by imports, from the catalogue
 
 
 @admin.register(Figure)

@@ -20,7 +20,7 @@ from openveiligheid.core.csvfiles import read_csv_text
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.periods import Period
 from openveiligheid.core.statuses import DEFINITIEF
-from openveiligheid.figures.models import Incident
+from openveiligheid.figures.models import Figure, Incident
 from openveiligheid.figures.services import check_removal, store_figures
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers import incidents as parser
@@ -93,7 +93,11 @@ def import_incidents(
         figure_file = _monthly_counts(path.name, rows, located, buurten, run.dataset)
         removed = _replace_incidents(rows, located, run, path.name, replace_all)
         incidents_stored = len(rows)
-        removed += store_figures(figure_file, run, replace_all=replace_all)
+        # The monthly counts follow the incidents: the earlier ones of this dataset go with
+        # them (also months and gemeenten the new extract does not cover), so no count outlives
+        # its incidents. What goes was checked and said above, once.
+        Figure.objects.filter(import_run__dataset=run.dataset).delete()
+        removed += store_figures(figure_file, run, replace_all=True)
         outside = sum(1 for area in located if area is None)
         return (
             f"{incidents_stored} incidenten ingelezen ({outside} buiten de buurtgrenzen); "

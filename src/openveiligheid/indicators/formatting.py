@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
+from openveiligheid.core.numbers import format_number
 from openveiligheid.indicators.targets import TargetError, parse_target, plain_number
-
-
-def format_number(value: float | None, decimals: int = 1, empty: str = "–") -> str:
-    if value is None:
-        return empty
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
 
 
 def format_change(change_pct: float | None, empty: str = "–") -> str:
