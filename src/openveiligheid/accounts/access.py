@@ -6,7 +6,9 @@
   (``models.Organisation``). A superuser (installation administrator) may see every gemeente's
   plans and figures; person-level data will need an explicit entitlement even for them.
 - ``GemeenteQuerySet.visible_to(user)`` is the only way code reads gemeente-bound rows (plans,
-  themes, goals, indicators) for a user; a request's chosen gemeente is a ``Scope``.
+  themes, goals, indicators; areas) for a user, and ``AreaBoundQuerySet.visible_to(user)`` for
+  the shared data bound to an area (figures, hotspots, signals); a request's chosen gemeente
+  is a ``Scope``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from openveiligheid.accounts.models import Gemeente
+from openveiligheid.core.areacodes import NETHERLANDS
 
 VIEW_DASHBOARD = "dashboard.bekijken"
 SESSION_KEY = "ov_gemeente"
@@ -56,6 +59,20 @@ class GemeenteQuerySet(models.QuerySet):
 def gemeente_queryset(lookup: str) -> type[GemeenteQuerySet]:
     """A ``GemeenteQuerySet`` subclass for a model whose gemeente is reached by ``lookup``."""
     return type(f"GemeenteQuerySet_{lookup}", (GemeenteQuerySet,), {"gemeente_lookup": lookup})
+
+
+class AreaBoundQuerySet(GemeenteQuerySet):
+    """Shared public data bound to an area (figures, analyses): the rows of the user's
+    gemeenten, plus the national ones (``NL01``), which everybody with the permission sees."""
+
+    gemeente_lookup = "area__gemeente_code"
+    national_lookup = "area__code"
+
+    def visible_to(self, user, action: str = VIEW_DASHBOARD) -> models.QuerySet:
+        own = super().visible_to(user, action)
+        if not own.query.is_empty():
+            own = own | self.filter(**{self.national_lookup: NETHERLANDS})
+        return own
 
 
 @dataclass(frozen=True)

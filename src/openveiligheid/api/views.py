@@ -29,9 +29,6 @@ from openveiligheid.indicators.services import evaluate_plan
 from openveiligheid.insight.models import HotspotResult, Signal
 from openveiligheid.policy.models import Plan
 
-NATIONAL = "NL01"
-
-
 #: A year or a CBS division, as the schema states it and ``ReadOnly.number`` checks it.
 YEAR = {"type": "integer", "minimum": 1900, "maximum": 2999}
 #: Any text filter: no NUL character (refused by ``core.middleware.NulCharacterMiddleware``).
@@ -82,9 +79,6 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_cache_control(response, private=True, no_store=True)
         return response
-
-    def codes(self) -> list[str]:
-        return list(visible_gemeenten(self.request.user).values_list("code", flat=True))
 
     def number(self, name: str) -> int | None:
         """A year parameter (``jaar``, ``indeling``): absent, or a year from 1900 to 2999."""
@@ -137,7 +131,7 @@ class AreaViewSet(ReadOnly):
     serializer_class = serializers.AreaSerializer
 
     def get_queryset(self):
-        rows = Area.objects.filter(gemeente_code__in=self.codes()).select_related("parent")
+        rows = Area.objects.visible_to(self.request.user).select_related("parent")
         rows = self.filtered(rows, gemeente="gemeente_code", niveau="level")
         division = self.number("indeling")
         if division is not None:
@@ -173,10 +167,7 @@ class AreaRows(ReadOnly):
     model: type
 
     def get_queryset(self):
-        codes = self.codes()
-        rows = self.model.objects.filter(area__gemeente_code__in=codes) | self.model.objects.filter(
-            area__code=NATIONAL
-        )
+        rows = self.model.objects.visible_to(self.request.user)
         rows = self.filtered(
             rows.select_related("measure", "area"),
             maat="measure__name",

@@ -6,6 +6,7 @@ import json
 
 from django.db import models
 
+from openveiligheid.accounts.access import gemeente_queryset
 from openveiligheid.core.areacodes import BUURT, GEMEENTE, LAND, WIJK
 
 LEVEL_CHOICES = [(LAND, "land"), (GEMEENTE, "gemeente"), (WIJK, "wijk"), (BUURT, "buurt")]
@@ -39,6 +40,8 @@ class Area(models.Model):
     map_ymin = models.FloatField("kaart y-min (RD)", null=True, blank=True)
     map_xmax = models.FloatField("kaart x-max (RD)", null=True, blank=True)
     map_ymax = models.FloatField("kaart y-max (RD)", null=True, blank=True)
+
+    objects = gemeente_queryset("gemeente_code").as_manager()
 
     class Meta:
         verbose_name = "gebied"

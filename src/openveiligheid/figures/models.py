@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from openveiligheid.accounts.access import AreaBoundQuerySet
 from openveiligheid.core.statuses import DEFINITIEF, VOORLOPIG
 
 STATUS_CHOICES = [(DEFINITIEF, "definitief"), (VOORLOPIG, "voorlopig")]
@@ -43,6 +44,8 @@ class Figure(models.Model):
     import_run = models.ForeignKey(
         "imports.ImportRun", verbose_name="import", on_delete=models.PROTECT, related_name="figures"
     )
+
+    objects = AreaBoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = "cijfer"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from openveiligheid.accounts.access import AreaBoundQuerySet
+
 
 class AnalysisRun(models.Model):
     HOTSPOTS, SPACE_TIME, SIGNALS, GRID = "hotspots", "ruimte-tijd", "signalering", "raster"
@@ -41,6 +43,7 @@ class HotspotResult(models.Model):
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="hotspots")
     measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE)
+    objects = AreaBoundQuerySet.as_manager()
     period = models.CharField("periode", max_length=10)
     count = models.FloatField(null=True)
     population = models.FloatField(null=True)
@@ -68,6 +71,7 @@ class SpaceTimeResult(models.Model):
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="space_time")
     measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE)
+    objects = AreaBoundQuerySet.as_manager()
     code = models.CharField(max_length=30)
     label = models.CharField(max_length=60)
     hot_periods = models.PositiveSmallIntegerField()
@@ -88,6 +92,7 @@ class Signal(models.Model):
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="signals")
     measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
     area = models.ForeignKey("areas.Area", on_delete=models.CASCADE)
+    objects = AreaBoundQuerySet.as_manager()
     period = models.CharField("periode", max_length=10, db_index=True)
     observed = models.FloatField()
     year_before = models.FloatField("zelfde periode een jaar eerder", null=True)
