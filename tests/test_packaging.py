@@ -81,7 +81,7 @@ def test_a_fresh_environment_with_only_the_wheel_evaluates_a_plan(wheel, tmp_pat
         "--format", "json", cwd=tmp_path, env=env,
     )  # fmt: skip
     rows = json.loads(done.stdout)
-    assert len(rows) == 12
+    assert len(rows) == 14  # the voorbeeldplan's indicators
     assert {row["verdict"] for row in rows} <= {
         "gehaald",
         "niet gehaald",

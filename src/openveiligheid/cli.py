@@ -12,7 +12,7 @@ import sys
 from importlib import metadata
 
 #: Commands that work on files (or the demo) and need no configuration of their own.
-STATELESS = {"evaluate", "demo", "hotspots", "signalering"}
+STATELESS = {"evaluate", "jaarverslag", "demo", "hotspots", "signalering"}
 
 
 def version() -> str:

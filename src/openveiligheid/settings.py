@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "openveiligheid.ui",
     "openveiligheid.insight",
     "openveiligheid.cases",
+    "openveiligheid.reports",
     "openveiligheid.dashboard",
     "openveiligheid.demo",
     "openveiligheid.api",
@@ -160,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openveiligheid.dashboard.context_processors.main_menu",
+                "openveiligheid.cases.context_processors.case_menu",
                 "openveiligheid.accounts.context_processors.gemeente_choice",
                 "openveiligheid.accounts.context_processors.single_sign_on",
             ]

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("openveiligheid.accounts.urls")),
     path("", include("openveiligheid.insight.urls")),
     path("", include("openveiligheid.dashboard.urls")),
+    path("", include("openveiligheid.cases.urls")),
 ]

@@ -155,7 +155,10 @@ def test_the_hash_chain_links_every_row_to_the_one_before() -> None:
     second = record(AuditEvent.LOGOUT, "gebruiker a", purpose="test", aantal=3)
     assert second.previous_hash == first.hash != ""
     assert verify_chain() == (AuditEvent.objects.count(), [])
-    assert "onveranderd" in audit("--controleer")
+    checked = audit("--controleer")
+    assert "onveranderd" in checked and f"Laatste hash: {second.hash}" in checked
+    exported = json.loads(audit("--format", "json"))
+    assert exported[-1]["hash"] == second.hash  # the export carries the newest hash
 
 
 @pytest.mark.parametrize(

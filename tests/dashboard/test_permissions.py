@@ -19,6 +19,7 @@ from openveiligheid.demo.loader import PLAN_FILE
 from openveiligheid.indicators.models import Indicator, IndicatorTarget
 from openveiligheid.policy.models import Goal, Plan, Theme
 from openveiligheid.policy.services import load_plan, plan_for
+from tests.cases.test_case_permissions import WALKED as CASE_URLS_WALKED
 from tests.conftest import member_of
 
 BREDA_PLAN = "Testplan Breda (fictief)"
@@ -35,6 +36,9 @@ ACCESS: dict[str, tuple[dict, str]] = {
     "insight:methoden": ({}, "get"),
     "insight:methode": ({"slug": "hotspots"}, "get"),
     "accounts:gemeente": ({}, "post"),
+    # The yearly report of a register: aggregates, a dashboard page (suppressed outside the
+    # register's role). The other register pages and the audit log: tests/cases/.
+    "cases:rapport": ({"register": "woonoverlast"}, "get"),
 }
 #: Open without a log-in by design (log-in and log-out: test_access.py; the health check:
 #: tests/core/test_health.py; single sign-on, a log-in itself: tests/accounts/test_sso.py and
@@ -83,7 +87,7 @@ def breda_plan(plan) -> Plan:
 
 def test_every_url_pattern_has_an_access_test() -> None:
     names = _url_names(get_resolver().url_patterns)
-    tested = PUBLIC | set(ACCESS) | set(LOGGED_IN)
+    tested = PUBLIC | set(ACCESS) | set(LOGGED_IN) | CASE_URLS_WALKED
     assert names - tested == set(), "URL zonder toegangstest: voeg toe aan ACCESS"
     assert (set(ACCESS) | set(LOGGED_IN)) - names == set(), "ACCESS noemt een URL die niet bestaat"
 

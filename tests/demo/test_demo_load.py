@@ -32,9 +32,15 @@ def plan(restored, db):
 
 def test_every_demo_import_succeeds_and_a_second_load_skips_them():
     load_demo(lambda message: None)  # a real load into an empty database
-    assert ImportRun.objects.filter(status=ImportRun.SUCCEEDED).count() == len(demo_steps())
+    # publishing the fictitious registers' counts is an import run of its own (cases.counts)
+    published = ImportRun.objects.filter(kind="registerstanden")
+    imports = ImportRun.objects.exclude(kind="registerstanden")
+    assert imports.filter(status=ImportRun.SUCCEEDED).count() == len(demo_steps())
+    publications = published.count()
+    assert publications and published.filter(status=ImportRun.SUCCEEDED).count() == publications
     load_demo(lambda message: None)
-    assert ImportRun.objects.filter(status=ImportRun.SKIPPED).count() == len(demo_steps())
+    assert imports.filter(status=ImportRun.SKIPPED).count() == len(demo_steps())
+    assert published.count() == publications  # nothing new imported: nothing published again
     assert not ImportRun.objects.filter(status=ImportRun.FAILED).exists()
 
 

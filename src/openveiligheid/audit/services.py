@@ -22,7 +22,9 @@ from openveiligheid.core.csvfiles import safe_text
 PURPOSE_RIGHTS = "rechtenbeheer"
 
 #: The keys of an exported row, in order (issue #9: scripts depend on them).
-EXPORT_KEYS = ["wanneer", "wie", "actie", "object", "doel", "details"]
+#: ``hash`` is the row's link in the hash chain: an export carries the newest hash, which the
+#: FG keeps outside the application to detect a cut-off tail later (ADR 0016).
+EXPORT_KEYS = ["wanneer", "wie", "actie", "object", "doel", "details", "hash"]
 
 
 def actor_name(user) -> str:
@@ -52,7 +54,7 @@ def record(
     with transaction.atomic():
         _lock_chain()
         event.at = timezone.now()
-        event.previous_hash = _last_hash()
+        event.previous_hash = last_hash()
         event.hash = chain_hash(event)
         event.save()
     return event
@@ -71,7 +73,8 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
-def _last_hash() -> str:
+def last_hash() -> str:
+    """The hash of the newest row ("" for an empty log)."""
     return AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first() or ""
 
 
@@ -133,6 +136,7 @@ def as_row(event: AuditEvent) -> dict:
         "object": event.object,
         "doel": event.purpose,
         "details": event.detail,
+        "hash": event.hash,
     }
 
 

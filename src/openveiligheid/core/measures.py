@@ -105,6 +105,26 @@ CATALOGUE: dict[str, MeasureKind] = {
 LABELS: dict[str, str] = {
     "inwoners": "Inwoners",
     "incidenten:A72": "Fietsdiefstallen (politie-incidenten A72)",
+    # The registers (cases.counts): geregistreerd = geopend in het jaar, afgerond = gesloten in
+    # het jaar, open einde jaar = geopend op of vóór 31 december en toen nog niet gesloten.
+    "register:woonoverlast:geregistreerd": "Woonoverlast: casussen geregistreerd",
+    "register:woonoverlast:afgerond": "Woonoverlast: casussen afgerond",
+    "register:woonoverlast:open_einde_jaar": "Woonoverlast: casussen open op 31 december",
+    "register:ondermijning:geregistreerd": "Signalen ondermijning: geregistreerd",
+    "register:ondermijning:afgerond": "Signalen ondermijning: afgerond",
+    "register:ondermijning:open_einde_jaar": "Signalen ondermijning: open op 31 december",
+    "register:ondermijning:signalen": "Signalen ondermijning ontvangen (meldpunt)",
+    "register:pga:geregistreerd": "Persoonsgerichte aanpak: casussen geregistreerd",
+    "register:pga:afgerond": "Persoonsgerichte aanpak: casussen afgerond",
+    "register:pga:open_einde_jaar": "Persoonsgerichte aanpak: casussen open op 31 december",
+    "register:maatregelen:geregistreerd": "Bestuurlijke maatregelen: geregistreerd",
+    "register:maatregelen:afgerond": "Bestuurlijke maatregelen: afgerond",
+    "register:maatregelen:open_einde_jaar": "Bestuurlijke maatregelen: open op 31 december",
+    "register:huisverbod:opgelegd": "Tijdelijke huisverboden opgelegd",
+    "register:damocles:waarschuwing_sluiting": (
+        "Waarschuwingen en sluitingen art. 13b Opiumwet (Damocles)"
+    ),
+    "register:bibob:adviezen": "Bibob-adviezen",
 }
 CLEARED = ":opgehelderd"  #: suffix of the cleared ("opgehelderd") part of a count
 

@@ -1,7 +1,9 @@
-"""The demo municipality: Groningen (GM0014) on real public data shipped in ``demo/data``."""
+"""The demo municipality: Groningen (GM0014) on real public data shipped in ``demo/data``, plus
+fictitious case registers (``demo/data/registers``: invented cases, no real persons)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import secrets
 from collections.abc import Callable
@@ -13,6 +15,9 @@ from django.contrib.auth.models import Group
 from openveiligheid.accounts.models import Organisation
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import import_area_list, import_boundaries
+from openveiligheid.cases.counts import publish_counts
+from openveiligheid.cases.importing import import_register
+from openveiligheid.cases.registers import FG_ROLE, REGISTERS, WOONOVERLAST
 from openveiligheid.figures.incidents import import_incidents
 from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
@@ -25,6 +30,25 @@ DATA = Path(__file__).resolve().parent / "data"
 PLAN_FILE = DATA / "voorbeeldplan.yaml"
 DEMO_USER = "demo"
 DEMO_ROLE = "beleidsadviseur"
+DEMO_GEMEENTE = "GM0014"
+#: Extra demo accounts for the registers: (username, role). Their roles need a second factor
+#: (``OV_2FA_ROLLEN``): the first log-in asks to set up an authenticator app.
+REGISTER_USERS = [
+    ("demo-regisseur", REGISTERS[WOONOVERLAST].role),
+    ("demo-fg", FG_ROLE),
+]
+
+#: The fictitious registers (``demo/data/registers/SOURCE.md``): (register, file there).
+REGISTERS_DIR = DATA / "registers"
+DEMO_REGISTERS = [
+    ("woonoverlast", "woonoverlast_fictief.csv"),
+    ("maatregelen", "maatregelen_fictief.csv"),
+    ("ondermijning", "ondermijning_fictief.csv"),
+    ("pga", "pga_fictief.csv"),
+]
+#: The day the fictitious registers were "extracted" (scripts/make_demo_registers.py): their
+#: counts are published as of this day, so the plan's years end in 2023 like its other figures.
+REGISTERS_DATE = dt.date(2023, 12, 31)
 
 
 #: The demo's imports in order: (label, import function, file in ``DATA``, division).
@@ -42,22 +66,40 @@ DEMO_IMPORTS: list[tuple[str, Callable[..., ImportRun], str, int]] = [
 
 
 def demo_steps() -> list[tuple[str, Callable[[], ImportRun]]]:
-    """Every import of the demo, in order. Each is idempotent: a second run skips."""
+    """Every import of the demo, in order (the registers after the area list). Each is
+    idempotent: a second run skips."""
     return [
-        (label, functools.partial(function, DATA / file, division=division))
-        for label, function, file, division in DEMO_IMPORTS
+        *(
+            (label, functools.partial(function, DATA / file, division=division))
+            for label, function, file, division in DEMO_IMPORTS
+        ),
+        *(
+            (
+                f"register {register} (fictief)",
+                functools.partial(
+                    import_register, REGISTERS_DIR / file, register, gemeente=DEMO_GEMEENTE
+                ),
+            )
+            for register, file in DEMO_REGISTERS
+        ),
     ]
 
 
 def load_demo(log: Callable[[str], None] = print) -> Plan:
     """Import the demo data, then run the analyses once (not after every single import)."""
     changed: set[int] = set()
+    registers_changed = False
     with deferred():
         for label, step in demo_steps():
             run = step()
             log(f"  {label}: {run.message}")
             if run.status == ImportRun.SUCCEEDED and run.division:
                 changed.add(run.division)
+            registers_changed |= run.status == ImportRun.SUCCEEDED and run.kind == "registers"
+    if registers_changed:
+        # Each register import has published the counts up to today; the fictitious registers
+        # end on REGISTERS_DATE, so publish them as of that day (years after it would be 0).
+        log(f"  registertellingen: {publish_counts({DEMO_GEMEENTE}, today=REGISTERS_DATE)}")
     if not AnalysisRun.objects.exists():
         changed.update(Area.objects.values_list("division", flat=True).distinct())
     for division in sorted(changed):
@@ -76,12 +118,25 @@ def reset_demo_user() -> tuple[str, str]:
 
     The account is a beleidsadviseur and a member of the organisations of the demo's gemeenten.
     """
+    return DEMO_USER, _reset_account(DEMO_USER, DEMO_ROLE)
+
+
+def reset_register_users() -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo accounts of the registers (:data:`REGISTER_USERS`), each with
+    a fresh random password; return (username, role, password) of each. An authenticator app
+    a user set up earlier is kept."""
+    return [(name, role, _reset_account(name, role)) for name, role in REGISTER_USERS]
+
+
+def _reset_account(username: str, role: str) -> str:
+    """The account ``username`` with ``role``, a member of the organisations of the demo's
+    gemeenten, with a fresh random password (returned)."""
     password = secrets.token_urlsafe(9)
-    user, _ = get_user_model().objects.get_or_create(username=DEMO_USER)
+    user, _ = get_user_model().objects.get_or_create(username=username)
     user.first_name = "Demo"
     user.set_password(password)
     user.save()
-    user.groups.add(Group.objects.get(name=DEMO_ROLE))
+    user.groups.add(Group.objects.get(name=role))
     for organisation in Organisation.objects.filter(gemeenten__code__in=gemeenten_with_plans()):
         organisation.members.add(user)
-    return DEMO_USER, password
+    return password

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openveiligheid.audit.services import as_row, events, render, verify_chain
+from openveiligheid.audit.services import as_row, events, last_hash, render, verify_chain
 
 
 class Command(BaseCommand):
@@ -45,6 +45,11 @@ class Command(BaseCommand):
         checked, breaks = verify_chain()
         if not breaks:
             self.stdout.write(f"Auditlog onveranderd: {checked} regels gecontroleerd.")
+            self.stdout.write(f"Laatste hash: {last_hash() or '(leeg log)'}")
+            self.stdout.write(
+                "Bewaar aantal en laatste hash buiten deze server: vergelijk ze bij de volgende "
+                "controle (zo valt ook een weggeknipt einde van het log op)."
+            )
             return
         for found in breaks[:50]:
             self.stderr.write(f"Regel {found.pk} ({found.at:%Y-%m-%d %H:%M:%S}): {found.reason}.")

@@ -13,6 +13,7 @@ Each subcommand is a thin wrapper around a plain function of the ``cases`` app:
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 
@@ -26,7 +27,9 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(f"'{text}' is geen datum; schrijf JJJJ-MM-DD.") from exc
+        # argparse turns this into its usage message and exit code 2 (a CommandError raised
+        # while parsing would escape as a traceback)
+        raise argparse.ArgumentTypeError(f"'{text}' is geen datum; schrijf JJJJ-MM-DD.") from exc
 
 
 class Command(ImportCommand):
@@ -92,7 +95,8 @@ class Command(ImportCommand):
     def _rapport(self, options) -> None:
         from openveiligheid.cases.counts import register_report, render_report
 
-        report = register_report(options["register"], options["jaar"], options["gemeente"])
+        gemeente = options["gemeente"].strip().upper() if options["gemeente"] else None
+        report = register_report(options["register"], options["jaar"], gemeente)
         if options["format"] == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         else:

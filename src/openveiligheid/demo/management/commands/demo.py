@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from openveiligheid.core.signals import server_starting
-from openveiligheid.demo.loader import load_demo, reset_demo_user
+from openveiligheid.demo.loader import load_demo, reset_demo_user, reset_register_users
 
 
 class Command(BaseCommand):
@@ -36,6 +36,12 @@ class Command(BaseCommand):
                 f"'{password}' (nieuw bij elke start)."
             )
         )
+        self.stdout.write(
+            "Registers (verzonnen casussen) met tweestapsverificatie (authenticator-app instellen "
+            "bij de eerste keer inloggen):"
+        )
+        for name, role, secret in reset_register_users():
+            self.stdout.write(f"  '{name}' ({role}) met wachtwoord '{secret}'")
         if options["no_serve"]:
             return
         self.stdout.write(f"Open http://{options['addrport']}/ in de browser. Stoppen: Ctrl+C.")

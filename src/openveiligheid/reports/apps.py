@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "openveiligheid.reports"
+    verbose_name = "Verantwoording: het jaarverslag per doel"
