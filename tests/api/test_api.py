@@ -158,3 +158,24 @@ def test_token_command_creates_replaces_and_revokes(adviseur) -> None:
     assert Token.objects.get(user=adviseur).key != key
     call_command("token", "adviseur", "--intrekken", stdout=io.StringIO())
     assert not Token.objects.filter(user=adviseur).exists()
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_no_endpoint_shows_case_data_to_anyone(plan, adviseur, casusregisseur, jurist, name):
+    """The API has no case endpoints: neither a register's own role, nor another register's,
+    nor a dashboard user finds a case number or a person's name in any answer (the register
+    counts reach it only as suppressed figures)."""
+    import datetime as dt
+
+    from openveiligheid.cases import services
+
+    case = services.open_case(
+        casusregisseur, "woonoverlast", "GM0014", number="WO-GEHEIM-7",
+        opened=dt.date(2022, 3, 1), woningtype="koop",
+    )  # fmt: skip
+    services.add_person(casusregisseur, case, "Geheime Testpersoon")
+    for user in (adviseur, casusregisseur, jurist):
+        response = _client(user).get(_url(name, plan))
+        assert response.status_code == 200, (user.username, name)
+        content = response.content.decode()
+        assert "WO-GEHEIM-7" not in content and "Geheime Testpersoon" not in content

@@ -45,3 +45,22 @@ def describe(violations: list[dict]) -> str:
         targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}")
     return "\n".join(lines)
+
+
+PASSWORD = "browser-wachtwoord-42"
+
+
+def totp_code(device) -> str:
+    """The current code of ``device``, usable once more (as if half a minute later)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+
+
+def assert_accessible(page, name: str) -> None:
+    """axe finds no WCAG A/AA violation on ``page``; a screenshot is kept either way."""
+    violations = axe_violations(page, name)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    assert not violations, f"{name}:\n{describe(violations)}"

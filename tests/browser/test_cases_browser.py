@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from django.contrib.auth.models import Group
@@ -17,23 +16,11 @@ from django.contrib.auth.models import Group
 from openveiligheid.cases import services
 from tests.conftest import member_of
 
-from .support import ARTIFACTS, axe_violations, describe
+from .support import PASSWORD, assert_accessible, totp_code
 
-PASSWORD = "browser-wachtwoord-42"
 JOURNAL_TEXT = "Huisbezoek afgelegd; afspraken gemaakt over geluid na 22.00 uur."
 
 pytestmark = pytest.mark.browser
-
-
-def _code(device: TOTPDevice) -> str:
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # as if half a minute later
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
-
-
-def _accessible(page, name: str) -> None:
-    violations = axe_violations(page, name)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-    assert not violations, f"{name}:\n{describe(violations)}"
 
 
 def _user(django_user_model, username: str, role: str, second_factor: bool):
@@ -54,7 +41,7 @@ def _log_in(page, base: str, path: str, username: str) -> None:
     device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
     if device is not None:
         page.wait_for_url(re.compile(r"/inloggen/code/"))
-        page.get_by_label("Code uit uw authenticator-app").fill(_code(device))
+        page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
         page.get_by_role("button", name="Controleren").click()
     page.wait_for_url(base + path)
 
@@ -88,20 +75,20 @@ def test_a_journal_line_seen_by_the_fg_and_no_access_without_a_role(
     # The casusregisseur: registers, the list, the purpose, the case, a journal line.
     _log_in(page, base, "/registers/", "regisseur")
     expect(page.get_by_role("heading", level=1)).to_have_text("Registers")
-    _accessible(page, "40-registers")
+    assert_accessible(page, "40-registers")
     page.get_by_role("link", name="Woonoverlast", exact=True).first.click()
     page.wait_for_url(re.compile(r"/registers/woonoverlast/$"))
-    _accessible(page, "41-register-lijst")
+    assert_accessible(page, "41-register-lijst")
     assert "Fictieve Bewoner" not in page.content()  # the list has no person data
     page.get_by_role("link", name="WO-2024-017").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Met welk doel opent u deze casus?")
     assert "Fictieve Dreef" not in page.content()  # nothing of the case before the purpose
-    _accessible(page, "42-casus-doel")
+    assert_accessible(page, "42-casus-doel")
     page.get_by_label("Met welk doel opent u deze casus?").select_option("casusbehandeling")
     page.get_by_role("button", name="Openen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Casus WO-2024-017")
     expect(page.get_by_text("Fictieve Dreef 7")).to_be_visible()
-    _accessible(page, "43-casus")
+    assert_accessible(page, "43-casus")
     page.get_by_label("Wat is er gedaan?").fill(JOURNAL_TEXT)
     page.get_by_role("button", name="Toevoegen aan journaal").click()
     expect(page.get_by_text("De journaalregel is toegevoegd.")).to_be_visible()
@@ -109,7 +96,7 @@ def test_a_journal_line_seen_by_the_fg_and_no_access_without_a_role(
     assert "doel=casusbehandeling" in page.url  # back on the case, the purpose kept
     page.goto(base + "/registers/woonoverlast/nieuw/")
     expect(page.get_by_label("Woningtype")).to_be_visible()
-    _accessible(page, "45-nieuwe-casus")
+    assert_accessible(page, "45-nieuwe-casus")
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(re.compile(r"/inloggen/"))
 
@@ -125,7 +112,7 @@ def test_a_journal_line_seen_by_the_fg_and_no_access_without_a_role(
     expect(viewed).to_have_count(2)  # opened, and shown again after the journal line
     expect(viewed.first).to_contain_text("casusbehandeling")  # the purpose the regisseur chose
     assert JOURNAL_TEXT not in page.content()  # the log holds no case content
-    _accessible(page, "44-auditlog")
+    assert_accessible(page, "44-auditlog")
     assert page.get_by_role("link", name="Registers").count() == 0
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(re.compile(r"/inloggen/"))

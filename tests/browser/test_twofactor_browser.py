@@ -6,25 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .support import ARTIFACTS, axe_violations, describe
-
-PASSWORD = "browser-wachtwoord-42"
+from .support import PASSWORD, assert_accessible, totp_code
 
 pytestmark = pytest.mark.browser
-
-
-def _code(device: TOTPDevice) -> str:
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # as if half a minute later
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
-
-
-def _accessible(page, name: str) -> None:
-    violations = axe_violations(page, name)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-    assert not violations, f"{name}:\n{describe(violations)}"
 
 
 def test_set_up_the_app_and_log_in_with_a_code(
@@ -49,7 +35,7 @@ def test_set_up_the_app_and_log_in_with_a_code(
     settings.OIDC_ENABLED = True  # the log-in page offers the organisation account too
     page.goto(live_server.url + "/")
     expect(page.get_by_role("link", name="Inloggen met uw organisatie-account")).to_be_visible()
-    _accessible(page, "19-inloggen-sso")
+    assert_accessible(page, "19-inloggen-sso")
     settings.OIDC_ENABLED = False
 
     log_in()
@@ -58,22 +44,22 @@ def test_set_up_the_app_and_log_in_with_a_code(
     qr = page.get_by_role("img", name=re.compile("QR-code"))
     expect(qr).to_be_visible()
     assert qr.evaluate("image => image.naturalWidth") > 0  # the SVG is drawn, CSP allows it
-    _accessible(page, "20-tweestaps")
+    assert_accessible(page, "20-tweestaps")
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    page.get_by_label("Code uit uw authenticator-app").fill(_code(device))
+    page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_text("Tweestapsverificatie staat aan")).to_be_visible()
 
     page.get_by_role("button", name="Uitloggen").click()
     log_in()
     page.wait_for_url(re.compile(r"/inloggen/code/\?next=/$"))
-    _accessible(page, "21-code")
-    wrong = "111111" if _code(device) == "000000" else "000000"
+    assert_accessible(page, "21-code")
+    wrong = "111111" if totp_code(device) == "000000" else "000000"
     page.get_by_label("Code uit uw authenticator-app").fill(wrong)
     page.get_by_role("button", name="Controleren").click()
     expect(page.get_by_text("Deze code klopt niet")).to_be_visible()
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-    page.get_by_label("Code uit uw authenticator-app").fill(_code(device))
+    page.get_by_label("Code uit uw authenticator-app").fill(totp_code(device))
     page.get_by_role("button", name="Controleren").click()
     page.wait_for_url(live_server.url + "/")
     assert blocked == []
