@@ -24,5 +24,8 @@ def _profile_pattern() -> str:
 
 
 def profile_href(code: str, division: int) -> str:
-    """The area profile's URL; reversed once, as a national map links 14,000 areas."""
+    """The area profile's URL; reversed once, as a national map links 14,000 areas. Profiles
+    are of wijken and buurten; a gemeente (or the Netherlands) links to the Overzicht."""
+    if not code.startswith(("WK", "BU")):
+        return reverse("dashboard:overzicht")
     return _profile_pattern().replace("CODE", code, 1) + f"?indeling={division}"
