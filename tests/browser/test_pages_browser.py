@@ -96,7 +96,7 @@ def test_every_page_type(journey):
     accessible(page, "14-overzicht")
     theme = plan.themes.order_by("order").first()
     page.get_by_label("Thema", exact=True).select_option(theme.key)
-    page.get_by_label("Jaar", exact=True).fill("2021")
+    page.get_by_label("Peiljaar", exact=True).select_option("2021")
     page.get_by_role("button", name="Toon").click()
     page.wait_for_url(re.compile(rf"thema={theme.key}"))
     headings = page.locator("section.theme h2").all_inner_texts()

@@ -2,7 +2,13 @@ import datetime as dt
 
 import pytest
 
-from openveiligheid.core.periods import Period, PeriodError, parse_cbs_period, parse_period
+from openveiligheid.core.periods import (
+    Period,
+    PeriodError,
+    parse_cbs_period,
+    parse_period,
+    plan_years,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +49,22 @@ def test_future_is_judged_by_the_start_of_the_period():
 def test_cbs_quarters_are_refused_for_now():
     with pytest.raises(PeriodError, match="nog niet ondersteund"):
         parse_cbs_period("2023KW02")
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2019-2023", range(2019, 2024)),
+        ("2019 – 2023", range(2019, 2024)),
+        ("2019 t/m 2023", range(2019, 2024)),
+        ("2019 tot en met 2023", range(2019, 2024)),
+        ("2022", range(2022, 2023)),
+        ("", None),
+        (None, None),
+        ("2023-2019", None),
+        ("vier jaar", None),
+        ("2019-23", None),
+    ],
+)
+def test_plan_years(text, years):
+    assert plan_years(text) == years

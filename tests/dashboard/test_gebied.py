@@ -18,6 +18,7 @@ from openveiligheid.indicators.engine import IndicatorDefinition, indicator_valu
 from openveiligheid.indicators.formatting import format_change, format_number
 from openveiligheid.indicators.services import level_values
 from openveiligheid.insight.models import HotspotResult, SpaceTimeResult
+from openveiligheid.insight.wording import hotspot_sentence
 from openveiligheid.policy.models import Plan
 
 from .html import page_text
@@ -266,6 +267,11 @@ def test_hotspot_section_when_results_are_stored(adviseur_client: Client, plan: 
             f"{words[0].upper()}{words[1:]} in {newest.period} voor Fietsdiefstallen (politie-incidenten A72)."
             in text
         )
+        # and one sentence that says what the area is (Gi* and Local Moran), then the numbers
+        sentence = hotspot_sentence(
+            newest.hotspot_class, newest.confidence, newest.lisa_class, area.level
+        )
+        assert f"A72). {sentence} Toelichting: Gi* z =" in text
     # Binnenstad-Noord is a hotspot in the stored analysis
     assert (
         HotspotResult.objects.get(

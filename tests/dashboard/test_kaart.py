@@ -21,6 +21,7 @@ from openveiligheid.indicators.formatting import format_number
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import level_values, plan_division
 from openveiligheid.insight.models import HotspotResult
+from openveiligheid.insight.wording import hotspot_sentence
 from openveiligheid.policy.models import Plan
 
 from .html import elements, page_text
@@ -250,8 +251,8 @@ def test_small_areas_are_not_classified(adviseur_client: Client, plan: Plan) -> 
         if value and int(population.replace(".", "")) >= settings.MIN_POPULATION_FOR_RATE
     ]
     labels = list(legend_counts(content))
-    top = [label for label in labels if "tot en met" in label]
-    assert top and top[0].endswith(format_number(max(large), 1))
+    classes = [label for label in labels if label not in {"geen cijfer", "te weinig inwoners"}]
+    assert classes and classes[-1].endswith(format_number(max(large), 1))
     counts = legend_counts(content)
     small = sum(
         1
@@ -383,7 +384,7 @@ def test_outlines_equal_the_stored_hotspots(adviseur_client: Client, plan: Plan)
         for r in stored.select_related("area")
         if r.hotspot_class in {"hotspot", "coldspot"} and r.confidence
     }
-    assert expected and any(v.startswith("coldspot") for v in expected.values())
+    assert expected and any(v.startswith("hotspot") for v in expected.values())
     assert drawn == expected
     links = map_links(content)
     for code, css in expected.items():
@@ -404,3 +405,22 @@ def test_no_outlines_on_a_month_map(adviseur_client: Client, plan: Plan) -> None
     root = map_svg(content)
     assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "kaart-omlijning"]
     assert "omlijnd:" not in page_text(content)
+
+
+def test_every_analysed_area_says_what_it_is(adviseur_client: Client, plan: Plan) -> None:
+    """One Dutch sentence per area in the table (Gi* and Local Moran), as stored."""
+    content = get(adviseur_client, f"/kaart/?onderwerp=maat:{A72}&niveau=buurt&periode=2016")
+    stored = {
+        r.area.code: r
+        for r in HotspotResult.objects.filter(
+            measure__name=A72, period="2016", area__level="buurt", area__division=2017
+        ).select_related("area")
+    }
+    rows = table_rows(content)
+    assert len(rows) == len(stored) > 100
+    for code, _name, _shown, _value, _population, notes in rows:
+        r = stored[code]
+        assert hotspot_sentence(r.hotspot_class, r.confidence, r.lisa_class, "buurt") in notes
+    notes = {code: notes for code, *_rest, notes in rows}
+    assert notes["BU00140001"].startswith("Hotspot (99% zekerheid): samen met de omliggende")
+    assert stored["BU00140001"].lisa_class == "hoog-hoog"

@@ -11,7 +11,7 @@ from django.test import Client
 from openveiligheid.dashboard.services import target_in_words
 from openveiligheid.indicators.formatting import format_change, format_number
 from openveiligheid.indicators.models import Indicator
-from openveiligheid.indicators.services import evaluate_plan
+from openveiligheid.indicators.services import evaluate_reporting_year
 from openveiligheid.policy.models import Goal, Plan
 
 from .html import elements, page_text, text_by
@@ -30,7 +30,8 @@ def cards_on(client: Client, url: str = "/") -> dict[str, str]:
 def assert_card_matches(text: str, result) -> None:
     """Everything the engine says about one indicator is on its card, formatted in Dutch."""
     assert result.name in text
-    assert f"in {result.period}" in text
+    # A figure older than the peiljaar is marked with its year.
+    assert (f"cijfer {result.period}" if result.is_older else f"in {result.period}") in text
     assert f"{SYMBOLS[result.verdict]} {result.verdict}" in text
     if result.value is None:
         assert "geen cijfer" in text
@@ -50,7 +51,7 @@ def test_every_indicator_has_a_card_that_agrees_with_the_engine(
     adviseur_client: Client, plan: Plan
 ) -> None:
     cards = cards_on(adviseur_client)
-    evaluated = evaluate_plan(plan)
+    evaluated = evaluate_reporting_year(plan).cards
     assert set(cards) == {c.indicator.key for c in evaluated}
     assert len(cards) == 14
     for card in evaluated:
@@ -62,14 +63,19 @@ def test_known_demo_figures_are_shown(adviseur_client: Client, plan: Plan) -> No
     assert "1.825 diefstallen in 2021" in cards["fietsdiefstal"]
     assert "✘ niet gehaald" in cards["fietsdiefstal"]
     assert "+24,6% (slechter)" in cards["fietsdiefstal"]
+    # Peiljaar 2021: the police registrations end in 2016, shown marked with their year.
+    assert "3.512 registraties cijfer 2016" in cards["fietsdiefstal-aangiften"]
+    assert "-1,7% (beter)" in cards["fietsdiefstal-aangiften"]
+    assert "cijfer uit gebiedsindeling 2017" in cards["fietsdiefstal-aangiften"]
+    assert "de cijfers beginnen in 2023" in cards["misdrijven-totaal"]
+    cards = cards_on(adviseur_client, "/?jaar=2023")
     assert "14.990 misdrijven in 2023" in cards["misdrijven-totaal"]
     assert "lager dan 15.500" in cards["misdrijven-totaal"]
     assert "✔ gehaald" in cards["misdrijven-totaal"]
-    assert "-1,7% (beter)" in cards["fietsdiefstal-aangiften"]
-    assert "cijfer uit gebiedsindeling 2017" in cards["fietsdiefstal-aangiften"]
     # The gemeente has no population for 2023, the Netherlands does: "?" plus the comparison.
     assert "? geen gegevens" in cards["misdrijven-per-1000"]
     assert "Nederland 44,9" in cards["misdrijven-per-1000"]
+    assert "geen cijfer per 1.000 inwoners" in cards["misdrijven-per-1000"]
     assert "? geen gegevens" in cards["halt-verwijzingen"]
 
 
@@ -97,22 +103,25 @@ def test_themes_and_goals_in_plan_order_with_criteria(adviseur_client: Client, p
 
 def test_verdict_summary_counts_each_indicator_once(adviseur_client: Client, plan) -> None:
     text = page_text(adviseur_client.get("/").content.decode())
-    assert "✔ 8 gehaald" in text  # incl. the two indicators of the fictitious registers
-    assert "✘ 4 niet gehaald" in text
-    assert "? 2 geen gegevens" in text
+    # Peiljaar 2021; the two police series are of 2016, outside the plan period: no verdict.
+    assert "✔ 6 gehaald" in text  # incl. an indicator of the fictitious registers
+    assert "✘ 3 niet gehaald" in text
+    assert "– 2 geen doel" in text
+    assert "? 3 geen gegevens" in text
 
 
 def test_year_filter_evaluates_every_indicator_for_that_year(
     adviseur_client: Client, plan: Plan
 ) -> None:
     cards = cards_on(adviseur_client, "/?jaar=2021")
-    evaluated = evaluate_plan(plan, 2021)
+    evaluated = evaluate_reporting_year(plan, 2021).cards
     assert set(cards) == {c.indicator.key for c in evaluated}
     for card in evaluated:
-        assert card.result.period == "2021"
+        assert card.result.reference_year == 2021
+        assert int(card.result.period) <= 2021
         assert_card_matches(cards[card.indicator.key], card.result)
-    # Police registrations stop in 2017: no figure for 2021.
-    assert "? geen gegevens" in cards["fietsdiefstal-aangiften"]
+    # Police registrations stop in 2017: their newest full year, marked.
+    assert "cijfer 2016" in cards["fietsdiefstal-aangiften"]
     assert (
         'href="/indicator/fietsdiefstal/?jaar=2021"'
         in adviseur_client.get("/?jaar=2021").content.decode()
@@ -122,9 +131,11 @@ def test_year_filter_evaluates_every_indicator_for_that_year(
 def test_year_filter_for_an_older_year(adviseur_client: Client, plan: Plan) -> None:
     cards = cards_on(adviseur_client, "/?jaar=2015")
     assert "3.572 registraties in 2015" in cards["fietsdiefstal-aangiften"]
-    assert "✘ niet gehaald" in cards["fietsdiefstal-aangiften"]
+    # The targets of 2015 lie outside the plan period 2019-2023: no verdict.
+    assert "– geen doel" in cards["fietsdiefstal-aangiften"]
+    assert "buiten de planperiode" in cards["fietsdiefstal-aangiften"]
     assert "164 registraties in 2015" in cards["fietsdiefstal-opgehelderd"]
-    assert "✔ gehaald" in cards["fietsdiefstal-opgehelderd"]
+    assert "– geen doel" in cards["fietsdiefstal-opgehelderd"]
 
 
 @pytest.mark.parametrize(

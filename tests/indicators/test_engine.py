@@ -11,8 +11,11 @@ from openveiligheid.indicators.engine import (
     NIET_GEHAALD,
     FigureSet,
     IndicatorDefinition,
+    default_reporting_year,
     evaluate,
+    evaluate_at_or_before,
     series,
+    value_at_or_before,
 )
 from openveiligheid.indicators.targets import parse_target
 
@@ -122,7 +125,10 @@ def test_no_denominator_at_or_before_the_year():
     )
     result = evaluate(INBRAAK, data, "GM0014", 2022)
     assert result.verdict == GEEN_GEGEVENS
-    assert result.notes == ["geen inwoners voor GM0014 in 2022 of een eerder jaar"]
+    assert result.notes == [
+        "geen cijfer per 1.000 inwoners: er is geen aantal inwoners van 2022 of een eerder jaar"
+        "; het eerstvolgende aantal inwoners is van 2023"
+    ]
 
 
 def test_denominator_of_another_division_is_not_used():
@@ -132,7 +138,13 @@ def test_denominator_of_another_division_is_not_used():
             ("inwoners", "GM0014", Period(2017)): Observation(202_000, division=2017),
         }
     )
-    assert evaluate(INBRAAK, data, "GM0014", 2023).value is None
+    result = evaluate(INBRAAK, data, "GM0014", 2023)
+    assert result.value is None
+    assert result.notes == [
+        "geen cijfer per 1.000 inwoners: er is geen aantal inwoners van 2023 of een eerder jaar "
+        "in gebiedsindeling 2024 (dat van 2017 hoort bij gebiedsindeling 2017, met andere "
+        "grenzen, en telt daarom niet)"
+    ]
 
 
 def test_change_is_none_without_previous_year_or_with_zero():
@@ -161,3 +173,89 @@ def test_json_keys_required_by_the_cli():
         "comparison_value",
     }
     assert required <= set(keys)
+
+
+# --- the peiljaar and the plan period ---------------------------------------------------------
+
+COUNT = IndicatorDefinition(
+    id="fiets",
+    name="Fietsdiefstal",
+    measures=("diefstallen:CRI1122",),
+    targets={2016: parse_target("< 3500"), 2020: parse_target("< 1800")},
+)
+YEARS = figures(
+    [
+        ("diefstallen:CRI1122", "GM0014", 2016, 3512, "definitief"),
+        ("diefstallen:CRI1122", "GM0014", 2019, 1900, "definitief"),
+        ("diefstallen:CRI1122", "GM0014", 2020, 1465, "definitief"),
+    ]
+)
+
+
+def test_value_at_or_before_gives_the_year_it_is_from():
+    assert value_at_or_before(COUNT, YEARS, "GM0014", 2020)[0] == 2020
+    year, value = value_at_or_before(COUNT, YEARS, "GM0014", 2018)
+    assert (year, value.value) == (2016, 3512)
+    assert value_at_or_before(COUNT, YEARS, "GM0014", 2015) is None
+
+
+def test_an_older_figure_is_marked_and_judged_against_the_target_of_its_own_year():
+    result = evaluate_at_or_before(COUNT, YEARS, "GM0014", 2022, plan_years=range(2019, 2024))
+    assert (result.period, result.reference_year, result.value) == ("2020", 2022, 1465)
+    assert result.is_older
+    assert result.target == "< 1800"
+    assert result.verdict == GEHAALD
+    assert result.notes[0] == "nog geen cijfer voor 2022; getoond is het nieuwste eerdere, van 2020"
+    exact = evaluate_at_or_before(COUNT, YEARS, "GM0014", 2020, plan_years=range(2019, 2024))
+    assert not exact.is_older
+    assert exact.notes == []
+
+
+def test_a_target_outside_the_plan_period_gives_no_verdict():
+    inside = evaluate(COUNT, YEARS, "GM0014", 2016)
+    assert inside.verdict == NIET_GEHAALD  # without a plan period every target counts
+    result = evaluate(COUNT, YEARS, "GM0014", 2016, plan_years=range(2019, 2024))
+    assert result.verdict == GEEN_DOEL
+    assert result.target is None
+    assert (
+        "het doel voor 2016 telt niet mee: 2016 valt buiten de planperiode 2019–2023"
+        in result.notes
+    )
+    older = evaluate_at_or_before(COUNT, YEARS, "GM0014", 2018, plan_years=range(2019, 2024))
+    assert (older.period, older.verdict) == ("2016", GEEN_DOEL)
+
+
+def test_no_figure_up_to_the_peiljaar_says_when_the_figures_begin():
+    result = evaluate_at_or_before(COUNT, YEARS, "GM0014", 2015)
+    assert result.verdict == GEEN_GEGEVENS
+    assert (result.period, result.is_older) == ("2015", False)
+    assert result.notes == ["nog geen cijfer voor 2015 of eerder: de cijfers beginnen in 2016"]
+    nothing = evaluate_at_or_before(INBRAAK, figures([]), "GM0014", 2022)
+    assert nothing.notes == ["er zijn nog geen cijfers voor deze indicator"]
+
+
+def test_a_missing_rate_at_the_peiljaar_is_explained_in_words():
+    data = figures([("misdrijven:1.1.1", "GM0014", 2021, 460, "definitief")])
+    result = evaluate_at_or_before(INBRAAK, data, "GM0014", 2022)
+    assert result.value is None
+    assert result.notes == [
+        "geen cijfer per 1.000 inwoners: er is geen aantal inwoners van 2021 of een eerder jaar"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        # 2023 has one of three indicators, 2021 two: the newest year with a majority
+        ([[2020, 2021], [2021, 2023], [2019, 2020, 2021]], 2021),
+        ([[2020, 2021], [2020, 2021, 2023], [2023]], 2023),
+        # no year with a majority: the year with the most, the newest of equals
+        ([[2013], [2014], [2015, 2016], [2016], [2017]], 2016),
+        ([[2013], [2014]], 2014),
+        # indicators without any figure do not count
+        ([[2021], [], []], 2021),
+        ([[], []], None),
+    ],
+)
+def test_default_reporting_year(years, expected):
+    assert default_reporting_year(years) == expected

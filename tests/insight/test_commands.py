@@ -33,7 +33,10 @@ BUURTEN = DEMO / "buurten_2017_groningen.geojson"
 WIJKEN = DEMO / "wijken_2017_groningen.geojson"
 INWONERS = DEMO / "inwoners_2017_groningen.csv"
 MEASURE = "incidenten:A72"
-HOTSPOT_KEYS = {"area", "count", "rate", "smoothed_rate", "gi_z", "p_value", "p_fdr", "class"}
+HOTSPOT_KEYS = {
+    "area", "count", "rate", "smoothed_rate", "gi_z", "p_value", "p_norm", "p_fdr", "class",
+    "lisa_class",
+}  # fmt: skip
 SIGNAL_KEYS = {"area", "measure", "period", "observed", "expected", "threshold", "alarm"}
 METHODS = {
     earlywarning.METHOD_FARRINGTON,
@@ -105,9 +108,15 @@ def test_hotspots_json_equals_the_spatial_module_on_the_same_data():
     assert all(set(r) >= HOTSPOT_KEYS for r in results)
     for got, want in zip(results, direct, strict=True):
         expected = want.as_dict()
-        for key in ("count", "gi_z", "p_value", "p_fdr", "class", "confidence"):
+        for key in ("count", "gi_z", "p_value", "p_norm", "p_fdr", "class", "confidence"):
             assert same(got[key], expected[key]), (got["area"], key)
+        assert same(got["lisa_class"], expected["lisa_class"]), got["area"]
     assert {r["class"] for r in results} >= {spatial.HOTSPOT}
+    assert {r["lisa_class"] for r in results} <= {*spatial.LISA_CLASSES.values(), "geen patroon"}
+    # the busy city centre is a cluster of high values (hoog-hoog), not "geen patroon"
+    assert results[1]["name"] == "Binnenstad-Zuid" and results[1]["lisa_class"] == "hoog-hoog"
+    # the robustness column keeps esda's pseudo p-value: (k + 1) / 1000
+    assert all(r["p_value"] is None or round(r["p_value"] * 1000, 6) % 1 == 0 for r in results)
     assert results[0]["name"] == "Binnenstad-Noord" and results[0]["rate"] is None
 
 
@@ -167,8 +176,11 @@ def test_hotspots_csv_and_table():
         "(FDR)",
         "Klasse",
         "Zekerheid",
+        "Local",
+        "Moran",
     ]
-    assert "Binnenstad-Zuid" in table and "geen patroon" in table  # 99 permutations: p >= 0,01
+    assert "Binnenstad-Zuid" in table and "geen patroon" in table and "hoog-hoog" in table
+    assert rows[0]["p_norm"] and rows[0]["lisa_class"] == "hoog-hoog"
     end = lines[1].index("Aantal") + len("Aantal")
     assert lines[4][:end].endswith(" 676")  # counts right-aligned under their heading
     assert re.search(r" -?\d,\d\d ", lines[4])  # Gi* z with a Dutch decimal comma

@@ -153,11 +153,15 @@ def test_hotspot_rows_equal_gi_star_on_the_same_counts_shapes_and_populations(in
             for name in ("count", "population", "rate", "smoothed_rate", "gi_z", "p_value"):
                 assert same(getattr(got, name), getattr(want, name)), (measure, want.area, name)
             assert same(got.p_fdr, want.p_fdr) and same(got.confidence, want.confidence)
+            for name in ("p_norm", "lisa_z", "lisa_p_fdr"):
+                assert same(getattr(got, name), getattr(want, name)), (measure, want.area, name)
+            assert got.lisa_class == (want.lisa_class or ""), (measure, want.area, year)
             compared += 1
     assert by_key == {}  # no stored row without a direct counterpart
     assert compared == stored.count() > 900
     classes = set(stored.values_list("hotspot_class", flat=True))
     assert {spatial.HOTSPOT, spatial.COLDSPOT} <= classes  # not a vacuous comparison
+    assert spatial.HIGH_HIGH in set(stored.values_list("lisa_class", flat=True))
 
 
 def test_the_newest_months_get_eb_smoothed_rates_and_gi_star(insight_demo, db):

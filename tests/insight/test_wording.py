@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openveiligheid.insight.stats.earlywarning import Signal, detect
 from openveiligheid.insight.wording import describe
 
@@ -42,3 +44,25 @@ def test_two_weekly_signal_speaks_of_periods():
     _, loud = detect({"flat": flat, "outbreak": with_last(flat, 40)}, TWO_WEEKS)
     assert loud.alarm
     assert "periode" in describe(loud, "inbraken", "Zuid", "week 11-12 2024")
+
+
+@pytest.mark.parametrize(
+    ("hot", "confidence", "lisa", "start"),
+    [
+        ("hotspot", 0.99, "hoog-hoog", "Hotspot (99% zekerheid): samen met de omliggende buurten"),
+        ("hotspot", 0.95, "hoog-laag", "Hotspot (95% zekerheid) vooral door deze buurt zelf"),
+        ("coldspot", 0.95, "laag-laag", "Coldspot (95% zekerheid): samen met de omliggende"),
+        ("geen patroon", None, "hoog-laag", "Uitschieter: opvallend hoog, terwijl de omliggende"),
+        ("geen patroon", None, "laag-hoog", "Uitschieter: opvallend laag, terwijl de omliggende"),
+        ("geen patroon", None, "hoog-hoog", "Hoog, net als de omliggende buurten"),
+        ("geen patroon", None, "geen patroon", "Geen hotspot, coldspot of uitschieter"),
+        ("", None, "", "Niet berekend"),
+    ],
+)
+def test_hotspot_sentence_says_what_the_area_is(hot, confidence, lisa, start):
+    from openveiligheid.insight.wording import hotspot_sentence
+
+    sentence = hotspot_sentence(hot, confidence, lisa, "buurt")
+    assert sentence.startswith(start) and sentence.endswith(".")
+    assert sentence.count(".") == 1  # one sentence
+    assert "wijken" in hotspot_sentence(hot or "geen patroon", confidence, lisa, "wijk") or not hot

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from openveiligheid.core.errors import InputError
+from openveiligheid.core.periods import plan_years
 from openveiligheid.policy.planfile import read_plan, unknown_measures
 
 EXAMPLE = """\
@@ -137,3 +138,22 @@ def test_unknown_measures_are_named_with_the_indicator_line():
     assert found == [
         "plan.yaml, regel 11: onbekende maat 'misdrijven:1.1.1' in indicator 'woninginbraak-per-1000'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("periode", "years"), [("2019-2023", range(2019, 2024)), ("2022", range(2022, 2023))]
+)
+def test_plan_period_names_its_years(periode, years):
+    text = EXAMPLE.replace("themas:", f"periode: {periode}\nthemas:", 1)
+    spec = read_plan(Path("plan.yaml"), text)
+    assert spec.period == periode
+    assert plan_years(spec.period) == years
+
+
+@pytest.mark.parametrize("periode", ["vier jaar", "2023-2019", "2019-23"])
+def test_an_unreadable_plan_period_is_refused_with_its_line(periode):
+    found = problems(EXAMPLE.replace("themas:", f"periode: {periode}\nthemas:", 1))
+    assert (
+        "plan.yaml, regel 3, veld 'periode': periode moet een jaar of een reeks jaren zijn, "
+        "bijvoorbeeld 2019-2023" in found
+    ), found

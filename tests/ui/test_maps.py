@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -47,7 +48,7 @@ def links(result: Choropleth) -> dict[str, ElementTree.Element]:
     return {a.get("data-code"): a for a in parse(result).iter(f"{SVG}a")}
 
 
-def test_quantile_classes_and_legend_counts_add_up():
+def test_fisher_jenks_classes_and_legend_counts_add_up():
     areas = [area(n, float(n)) for n in range(1, 101)]
     result = choropleth(areas, title="Misdrijven per 1.000 inwoners")
     legend = result.legend
@@ -55,7 +56,7 @@ def test_quantile_classes_and_legend_counts_add_up():
     assert [entry.count for entry in legend] == [20] * 5
     assert sum(entry.count for entry in legend) == result.area_count == 100
     assert [entry.colour for entry in legend] == list(RAMPS[5])
-    assert legend[0].label == "1 tot 21" and legend[-1].label == "81 tot en met 100"
+    assert legend[0].label == "1 tot en met 20" and legend[-1].label == "81 tot en met 100"
     drawn = links(result)
     assert drawn["BU00000001"].find(f"{SVG}path").get("class") == "klasse-1"
     assert drawn["BU00000100"].find(f"{SVG}path").get("class") == "klasse-5"
@@ -65,7 +66,7 @@ def test_quantile_classes_and_legend_counts_add_up():
 def test_rates_get_dutch_decimals():
     areas = [area(n, n * 1.3) for n in range(1, 11)]
     labels = [entry.label for entry in choropleth(areas, title="t").legend]
-    assert labels[0] == "1,3 tot 3,9"
+    assert labels[0] == "1,3 tot en met 2,6"
 
 
 def test_fewer_distinct_values_give_fewer_classes():
@@ -186,3 +187,28 @@ def test_map_of_imported_buurten(data_dir):
     result = choropleth(areas, title="Groningen")
     assert result.missing_shape == []
     assert len(links(result)) == len(areas) == sum(e.count for e in result.legend)
+
+
+def test_skewed_real_counts_get_mapclassify_classes():
+    """The real 2016 bike thefts per buurt of Groningen (median 5, two buurten with hundreds):
+    Fisher-Jenks keeps the few high buurten apart; above FISHER_JENKS_MAX values, quantiles."""
+    import csv
+
+    import mapclassify
+    import numpy as np
+
+    from openveiligheid.ui.maps import FISHER_JENKS_MAX
+
+    path = Path(__file__).parents[1] / "data" / "insight_fietsdiefstal_buurt_2016.csv"
+    with path.open(encoding="utf-8") as handle:
+        values = [float(row["value"]) for row in csv.DictReader(handle)]
+    result = choropleth([area(n, v) for n, v in enumerate(values)], title="Fietsdiefstal")
+    with pytest.warns(UserWarning, match="Numba"):
+        reference = mapclassify.FisherJenks(np.array(values), k=5)
+    assert [e.count for e in result.legend] == list(reference.counts)
+    assert (result.legend[-1].label, result.legend[-1].count) == ("676", 1)  # Binnenstad-Zuid
+    many = [area(n, v) for n, v in enumerate(values * 3)]
+    assert len(many) > FISHER_JENKS_MAX
+    quantiles = mapclassify.Quantiles(np.array(values * 3), k=5)
+    legend = choropleth(many, title="t").legend
+    assert [e.count for e in legend] == [c for c in quantiles.counts if c]

@@ -128,7 +128,8 @@ class HotspotSerializer(AreaResultSerializer):
         model = HotspotResult
         fields = ["measure", "area", "level", "division", "period", "count", "population",
                   "rate", "smoothed_rate", "rate_lower", "rate_upper", "gi_z", "p_value",
-                  "p_fdr", "hotspot_class", "confidence"]  # fmt: skip
+                  "p_fdr", "p_norm", "hotspot_class", "confidence", "lisa_z", "lisa_p_fdr",
+                  "lisa_class"]  # fmt: skip
 
 
 class SignalSerializer(AreaResultSerializer):

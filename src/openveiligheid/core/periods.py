@@ -98,3 +98,21 @@ def period_label(period: Period | str) -> str:
     if period.month is None:
         return str(period.year)
     return f"{MONTH_NAMES[period.month - 1]} {period.year}"
+
+
+_PLAN_PERIOD = re.compile(
+    r"^\s*(\d{4})\s*(?:(?:-|–|—|t/m|tot en met)\s*(\d{4}))?\s*$", re.IGNORECASE
+)
+
+
+def plan_years(text: str | None) -> range | None:
+    """The years of a plan period: ``2019-2023`` (also ``2019–2023``, ``2019 t/m 2023``) or
+    one year (``2022``); ``None`` for an empty or unreadable text or a reversed range."""
+    match = _PLAN_PERIOD.match(text or "")
+    if not match:
+        return None
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if last < first or not 1900 <= first <= 2999 or not 1900 <= last <= 2999:
+        return None
+    return range(first, last + 1)

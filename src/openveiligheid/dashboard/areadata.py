@@ -118,10 +118,11 @@ class AreaRow:
 
 
 def with_analysis(row: AreaRow, found: AreaAnalysis | None, rated: bool) -> AreaRow:
-    """The row with its hot/coldspot class and, for a rate, the EB-smoothed rate and band."""
+    """The row with the sentence that says what the area is (hot/coldspot, cluster or
+    outlier) and, for a rate, the EB-smoothed rate and band."""
     if found is None:
         return row
-    notes = (*row.notes, found.words) if found.outline else row.notes
+    notes = (*row.notes, found.sentence or found.words)
     if not rated or found.smoothed is None:
         return dataclasses.replace(row, notes=notes)
     return dataclasses.replace(

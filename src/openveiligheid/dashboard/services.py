@@ -14,7 +14,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from openveiligheid.areas.models import Area
-from openveiligheid.dashboard.areadata import LEVELS, AreaRow, map_of, sort_rows, values_for
+from openveiligheid.dashboard.areadata import (
+    LEVELS,
+    AreaRow,
+    map_of,
+    periods_with_figures,
+    sort_rows,
+    values_for,
+)
 from openveiligheid.dashboard.kaart import MapChoice
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.engine import (
@@ -30,9 +37,10 @@ from openveiligheid.indicators.formatting import format_threshold
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import (
     IndicatorCard,
-    evaluate_plan,
+    evaluate_reporting_year,
     indicator_series,
     plan_division,
+    plan_period,
 )
 from openveiligheid.indicators.targets import TargetError, parse_target
 from openveiligheid.policy.models import Plan
@@ -139,6 +147,8 @@ class ResultView:
     notes: list[str] = field(default_factory=list)
     sparkline: Sparkline | None = None
     sparkline_years: tuple[int, int] | None = None  # first and last year of the sparkline
+    older: bool = False  # the newest figure before the peiljaar, not one of the peiljaar
+    outside_period: bool = False  # the year lies outside the plan period: no target counts
 
     @property
     def has_value(self) -> bool:
@@ -149,7 +159,10 @@ class ResultView:
         return VERDICT_DISPLAY[self.verdict]
 
 
-def result_view(result: IndicatorResult, area_names: dict[str, str]) -> ResultView:
+def result_view(
+    result: IndicatorResult, area_names: dict[str, str], period: range | None = None
+) -> ResultView:
+    """The result as shown; ``period`` is the plan period (a year outside it has no target)."""
     year = int(result.period)
     comparison_area = None
     if result.comparison_area:
@@ -169,6 +182,8 @@ def result_view(result: IndicatorResult, area_names: dict[str, str]) -> ResultVi
         comparison=result.comparison_value if result.comparison_area else None,
         comparison_area=comparison_area,
         notes=list(result.notes),
+        older=result.is_older,
+        outside_period=period is not None and year not in period,
     )
 
 
@@ -186,9 +201,11 @@ def quality_notes(history: list[tuple[int, float]], year: int) -> list[str]:
     return notes
 
 
-def card_view(card: IndicatorCard, names: dict[str, str]) -> ResultView:
+def card_view(
+    card: IndicatorCard, names: dict[str, str], period: range | None = None
+) -> ResultView:
     """A start-page card: the result, its sparkline and its data-quality notes."""
-    view = result_view(card.result, names)
+    view = result_view(card.result, names, period)
     values = [v for _, v in card.history]
     if len(values) > 1:
         first, last = card.history[0][0], card.history[-1][0]
@@ -248,20 +265,32 @@ class Overview:
     other_cards: list[ResultView]
     counts: list[VerdictCount]
     indicator_count: int
+    year: int  # the peiljaar of every card
+    default_year: int | None  # the newest year in which most indicators have a figure
+    years: list[int]  # the years with a figure of at least one indicator, newest first
+    year_message: str | None = None  # the asked year has no figures: what is shown instead
+    older_count: int = 0  # cards that show the newest figure before the peiljaar
+
+    @property
+    def is_default_year(self) -> bool:
+        return self.year == self.default_year
 
 
 def overview(plan: Plan, year: int | None = None, theme: str = "") -> Overview:
-    """The plan's themes and goals in order, with a card per indicator of each goal.
+    """The plan's themes and goals in order, with a card per indicator of each goal, all for
+    one peiljaar: ``year`` when some indicator has a figure in it, else the default.
 
     An indicator under several goals gets a card under each; indicators under no goal are
     listed separately so that none goes missing.
     """
-    evaluated = evaluate_plan(plan, year)
+    reporting = evaluate_reporting_year(plan, year)
+    evaluated = reporting.cards
     codes = {plan.gemeente_code} | {
         c.result.comparison_area for c in evaluated if c.result.comparison_area
     }
     names = area_names(codes)
-    cards = {c.indicator.pk: card_view(c, names) for c in evaluated}
+    period = plan_period(plan)
+    cards = {c.indicator.pk: card_view(c, names, period) for c in evaluated}
     placed: set[int] = set()
     themes = []
     all_themes = list(plan.themes.prefetch_related("goals__indicators"))
@@ -292,6 +321,15 @@ def overview(plan: Plan, year: int | None = None, theme: str = "") -> Overview:
         ),
         counts=[VerdictCount(v, tally[v]) for v in VERDICTS if tally[v]],
         indicator_count=len(evaluated),
+        year=reporting.year,
+        default_year=reporting.default,
+        years=sorted(reporting.years, reverse=True),
+        year_message=(
+            f"Voor {reporting.asked} zijn er geen cijfers; peiljaar {reporting.year} wordt getoond."
+            if reporting.asked_without_data
+            else None
+        ),
+        older_count=sum(c.result.is_older for c in evaluated),
     )
 
 
@@ -329,6 +367,12 @@ class IndicatorDetail:
     plan_division: int | None
     area_rows: list[AreaRow]
     map: Choropleth | None
+    years: list[int] = field(default_factory=list)  # years with figures, newest first
+
+    @property
+    def year_options(self) -> list[tuple[int, bool]]:
+        """(year, selected) for the year menu: only years with figures."""
+        return [(y, y == self.area_year) for y in self.years]
 
 
 def indicator_detail(
@@ -348,7 +392,9 @@ def indicator_detail(
         division = found.division
         title = f"{indicator.name} per {LEVELS[choice.level]} in {area_year}"
         shown = map_of(rows, division, title) if rows else None
-    series_views = [result_view(r, names) for r in results]
+    period = plan_period(plan)
+    series_views = [result_view(r, names, period) for r in results]
+    area_years = periods_with_figures(definition, plan.gemeente_code, choice.level, months=False)
     return IndicatorDetail(
         indicator=indicator,
         gemeente=names.get(plan.gemeente_code, plan.gemeente_code),
@@ -363,6 +409,7 @@ def indicator_detail(
         plan_division=plan_division(plan),
         area_rows=sort_rows(rows, choice.sort, choice.descending),
         map=shown if shown and shown.area_count > len(shown.missing_shape) else None,
+        years=sorted({*with_value, *(p.year for p in area_years)}, reverse=True),
     )
 
 

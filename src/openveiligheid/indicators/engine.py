@@ -8,9 +8,11 @@ is for display only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from openveiligheid.core.measures import label_for
 from openveiligheid.core.periods import Period
 from openveiligheid.core.statuses import VOORLOPIG
 from openveiligheid.figures.aggregation import Observation
@@ -75,6 +77,16 @@ class IndicatorResult:
     better: str
     status: str | None
     notes: list[str]
+    reference_year: int | None = None  #: the peiljaar asked for (:func:`evaluate_at_or_before`)
+
+    @property
+    def is_older(self) -> bool:
+        """The value is the newest one before the peiljaar, not one of the peiljaar itself."""
+        return (
+            self.reference_year is not None
+            and self.value is not None
+            and int(self.period) < self.reference_year
+        )
 
     @property
     def trend(self) -> str | None:
@@ -167,15 +179,19 @@ def evaluate(
     year: int,
     *,
     division: int | None = None,
+    plan_years: range | None = None,
 ) -> IndicatorResult:
     """Value, change against the previous year, target, verdict and comparison for one year.
 
     ``division`` is the area division the reader expects; a value from another one says so.
+    ``plan_years`` is the plan period: a target of a year outside it gives no verdict.
     """
     current = indicator_value(defn, figures, area, year)
     previous = indicator_value(defn, figures, area, year - 1)
-    target: Target | None = defn.targets.get(year)
+    target, target_note = _target(defn, year, plan_years)
     notes: list[str] = list(current.notes) if current else [_why_missing(defn, figures, area, year)]
+    if target_note:
+        notes.append(target_note)
     if current is None:
         verdict = GEEN_GEGEVENS
     elif target is None:
@@ -212,24 +228,143 @@ def evaluate(
     )
 
 
+def _target(
+    defn: IndicatorDefinition, year: int, plan_years: range | None
+) -> tuple[Target | None, str | None]:
+    """The target of ``year``, unless that year lies outside the plan period (then a note)."""
+    target = defn.targets.get(year)
+    if target is None or plan_years is None or year in plan_years:
+        return target, None
+    return None, (
+        f"het doel voor {year} telt niet mee: {year} valt buiten de planperiode "
+        f"{plan_years[0]}–{plan_years[-1]}"
+    )
+
+
 def _why_missing(defn, figures, area, year) -> str:
     numerator = _numerator(defn, figures, area, Period(year))
     if numerator is None:
         measures = (defn.reported,) if defn.reported else defn.measures
         absent = [m for m in measures if figures.get(m, area, Period(year)) is None]
         return f"geen cijfer voor {', '.join(absent)} in {area} in {year}"
-    return f"geen {defn.per_1000} voor {area} in {year} of een eerder jaar"
+    return _why_no_rate(defn.per_1000, figures, area, year, numerator.division)
+
+
+def _why_no_rate(measure: str, figures: FigureSet, area: str, year: int, division) -> str:
+    """Why a rate has no value although its numerator has one, in words."""
+    name = (label_for(measure) or measure).lower()
+    earlier, later = [], []
+    for candidate in figures.years([measure], area):
+        obs = figures.get(measure, area, Period(candidate))
+        if candidate <= year and obs is not None:
+            earlier.append((candidate, obs))
+        elif candidate > year:
+            later.append(candidate)
+    usable = [(y, o) for y, o in earlier if division is None or o.division in (None, division)]
+    if usable:
+        return f"geen cijfer per 1.000 {name}: het aantal {name} van {usable[-1][0]} is 0 of minder"
+    words = f"geen cijfer per 1.000 {name}: er is geen aantal {name} van {year} of een eerder jaar"
+    if earlier:
+        other_year, other = earlier[-1]
+        words += (
+            f" in gebiedsindeling {division} (dat van {other_year} hoort bij gebiedsindeling "
+            f"{other.division}, met andere grenzen, en telt daarom niet)"
+        )
+    if later:
+        words += f"; het eerstvolgende aantal {name} is van {later[0]}"
+    return words
+
+
+def _candidate_years(defn: IndicatorDefinition, figures: FigureSet, area: str) -> list[int]:
+    return figures.years(defn.input_measures[:1] if defn.per_1000 else defn.input_measures, area)
 
 
 def series(defn: IndicatorDefinition, figures: FigureSet, area: str) -> list[tuple[int, Value]]:
     """All years with a value, oldest first."""
-    years = figures.years(defn.input_measures[:1] if defn.per_1000 else defn.input_measures, area)
     out = []
-    for year in years:
+    for year in _candidate_years(defn, figures, area):
         value = indicator_value(defn, figures, area, year)
         if value is not None:
             out.append((year, value))
     return out
+
+
+def value_at_or_before(
+    defn: IndicatorDefinition, figures: FigureSet, area: str, year: int
+) -> tuple[int, Value] | None:
+    """The value of ``year``, or else that of the newest earlier year with one, with the year
+    it is from; ``None`` when no year up to ``year`` has a value."""
+    for candidate in reversed(_candidate_years(defn, figures, area)):
+        if candidate > year:
+            continue
+        value = indicator_value(defn, figures, area, candidate)
+        if value is not None:
+            return candidate, value
+    return None
+
+
+def evaluate_at_or_before(
+    defn: IndicatorDefinition,
+    figures: FigureSet,
+    area: str,
+    year: int,
+    *,
+    division: int | None = None,
+    plan_years: range | None = None,
+) -> IndicatorResult:
+    """The indicator for a peiljaar: :func:`evaluate` of ``year``, or of the newest earlier
+    year with a value (``period`` says which; ``reference_year`` is ``year``).
+
+    The target and verdict are those of the value's own year, so an older figure is judged
+    against the target of its year, never against that of the peiljaar.
+    """
+    found = value_at_or_before(defn, figures, area, year)
+    used = found[0] if found else year
+    result = evaluate(defn, figures, area, used, division=division, plan_years=plan_years)
+    result.reference_year = year
+    if found is None:
+        target_note = _target(defn, year, plan_years)[1]
+        result.notes = _why_none_by(defn, figures, area, year)
+        if target_note:
+            result.notes.append(target_note)
+    elif used < year:
+        result.notes.insert(
+            0, f"nog geen cijfer voor {year}; getoond is het nieuwste eerdere, van {used}"
+        )
+    return result
+
+
+def _why_none_by(defn: IndicatorDefinition, figures: FigureSet, area: str, year: int) -> list[str]:
+    """Why an indicator has no value in ``year`` or before, in words."""
+    candidates = _candidate_years(defn, figures, area)
+    before = [y for y in candidates if y <= year]
+    if before:
+        return [_why_missing(defn, figures, area, before[-1])]
+    later = [y for y in candidates if y > year]
+    if not later:
+        return ["er zijn nog geen cijfers voor deze indicator"]
+    notes = [f"nog geen cijfer voor {year} of eerder: de cijfers beginnen in {later[0]}"]
+    if indicator_value(defn, figures, area, later[0]) is None:
+        notes.append(_why_missing(defn, figures, area, later[0]))
+    return notes
+
+
+def default_reporting_year(years_per_indicator: Iterable[Iterable[int]]) -> int | None:
+    """The default peiljaar: the newest year in which most indicators have a value.
+
+    "Most" is more than half of the indicators that have a value in any year; when no year
+    has that many, the year in which the most have one (the newest of equals). ``None``
+    when no indicator has any value.
+    """
+    sets = [set(years) for years in years_per_indicator]
+    sets = [years for years in sets if years]
+    if not sets:
+        return None
+    counts = Counter(year for years in sets for year in years)
+    majority = [year for year, count in counts.items() if count * 2 > len(sets)]
+    if majority:
+        return max(majority)
+    return max(counts, key=lambda year: (counts[year], year))
 
 
 def latest_year(defn: IndicatorDefinition, figures: FigureSet, area: str) -> int | None:

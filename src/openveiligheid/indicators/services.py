@@ -9,7 +9,7 @@ from typing import Protocol
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import latest_division
 from openveiligheid.core.areacodes import WIJK
-from openveiligheid.core.periods import Period
+from openveiligheid.core.periods import Period, plan_years
 from openveiligheid.figures.services import figure_set
 from openveiligheid.indicators.engine import (
     POPULATION,
@@ -17,7 +17,9 @@ from openveiligheid.indicators.engine import (
     IndicatorDefinition,
     IndicatorResult,
     Value,
+    default_reporting_year,
     evaluate,
+    evaluate_at_or_before,
     indicator_value,
     latest_year,
     population_of,
@@ -35,11 +37,17 @@ class Plan(Protocol):
 
     gemeente_code: str
     division: int | None
+    period: str
     indicators: object
 
 
 def plan_division(plan: Plan) -> int | None:
     return plan.division or latest_division()
+
+
+def plan_period(plan: Plan) -> range | None:
+    """The years of the plan period (``periode: 2019-2023``), ``None`` when it has none."""
+    return plan_years(plan.period)
 
 
 def plan_figures(
@@ -66,7 +74,7 @@ def evaluate_plan(plan: Plan, year: int | None = None) -> list[IndicatorCard]:
     """One evaluated result per indicator: for ``year``, or else its own latest year."""
     indicators = list(plan.indicators.prefetch_related("targets"))
     figures = plan_figures(plan, indicators)
-    division = plan_division(plan)
+    division, period = plan_division(plan), plan_period(plan)
     cards = []
     for indicator in indicators:
         definition = indicator.to_definition()
@@ -75,7 +83,9 @@ def evaluate_plan(plan: Plan, year: int | None = None) -> list[IndicatorCard]:
             or latest_year(definition, figures, plan.gemeente_code)
             or _last_target_year(definition)
         )
-        result = evaluate(definition, figures, plan.gemeente_code, chosen, division=division)
+        result = evaluate(
+            definition, figures, plan.gemeente_code, chosen, division=division, plan_years=period
+        )
         history = [(y, v.value) for y, v in series(definition, figures, plan.gemeente_code)]
         cards.append(IndicatorCard(indicator, result, history))
     return cards
@@ -85,16 +95,65 @@ def _last_target_year(definition) -> int:
     return max(definition.targets, default=dt.date.today().year - 1)
 
 
+@dataclass
+class ReportingYear:
+    """The plan evaluated for one peiljaar: per indicator the value of that year or, marked,
+    the newest earlier one (``IndicatorResult.is_older``)."""
+
+    year: int  #: the peiljaar shown
+    default: int | None  #: the newest year in which most indicators have a value
+    years: list[int]  #: every year in which at least one indicator has a value, oldest first
+    asked: int | None  #: the year asked for (``None``: the default)
+    cards: list[IndicatorCard]
+
+    @property
+    def asked_without_data(self) -> bool:
+        return self.asked is not None and self.asked not in self.years
+
+
+def evaluate_reporting_year(plan: Plan, year: int | None = None) -> ReportingYear:
+    """Every indicator for one peiljaar: ``year`` when some indicator has a value in it, else
+    the default (:func:`engine.default_reporting_year`). Targets count only in the plan period.
+    """
+    indicators = list(plan.indicators.prefetch_related("targets"))
+    figures = plan_figures(plan, indicators)
+    definitions = [indicator.to_definition() for indicator in indicators]
+    histories = [series(d, figures, plan.gemeente_code) for d in definitions]
+    years = sorted({y for history in histories for y, _ in history})
+    default = default_reporting_year([y for y, _ in history] for history in histories)
+    period = plan_period(plan)
+    chosen = year if year in years else default
+    if chosen is None:
+        chosen = period[-1] if period else dt.date.today().year - 1
+    division = plan_division(plan)
+    cards = [
+        IndicatorCard(
+            indicator,
+            evaluate_at_or_before(
+                definition,
+                figures,
+                plan.gemeente_code,
+                chosen,
+                division=division,
+                plan_years=period,
+            ),
+            [(y, v.value) for y, v in history],
+        )
+        for indicator, definition, history in zip(indicators, definitions, histories, strict=True)
+    ]
+    return ReportingYear(chosen, default, years, year, cards)
+
+
 def indicator_series(plan: Plan, indicator: Indicator) -> list[IndicatorResult]:
-    """Results for every year with a value or a target, oldest first."""
+    """Results for every year with a value or a target in the plan period, oldest first."""
     figures = plan_figures(plan, [indicator])
     definition = indicator.to_definition()
-    years = {year for year, _ in series(definition, figures, plan.gemeente_code)} | set(
-        definition.targets
-    )
+    period = plan_period(plan)
+    targets = {y for y in definition.targets if period is None or y in period}
+    years = {year for year, _ in series(definition, figures, plan.gemeente_code)} | targets
     division = plan_division(plan)
     return [
-        evaluate(definition, figures, plan.gemeente_code, y, division=division)
+        evaluate(definition, figures, plan.gemeente_code, y, division=division, plan_years=period)
         for y in sorted(years)
     ]
 

@@ -38,7 +38,7 @@ class AnalysisRun(models.Model):
 
 
 class HotspotResult(models.Model):
-    """EB-smoothed rate and Gi* of one area for one measure and year."""
+    """EB-smoothed rate, Gi* and Local Moran's I of one area for one measure and period."""
 
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="hotspots")
     measure = models.ForeignKey("figures.Measure", on_delete=models.CASCADE)
@@ -52,10 +52,14 @@ class HotspotResult(models.Model):
     rate_lower = models.FloatField(null=True)
     rate_upper = models.FloatField(null=True)
     gi_z = models.FloatField(null=True)
-    p_value = models.FloatField(null=True)
-    p_fdr = models.FloatField(null=True)
+    p_value = models.FloatField("pseudo-p (permutaties)", null=True)
+    p_norm = models.FloatField("p (normale verdeling)", null=True)
+    p_fdr = models.FloatField("p na FDR-correctie", null=True)
     hotspot_class = models.CharField(max_length=20, blank=True)
     confidence = models.FloatField(null=True)
+    lisa_z = models.FloatField("Local Moran z", null=True)
+    lisa_p_fdr = models.FloatField("Local Moran p na FDR-correctie", null=True)
+    lisa_class = models.CharField("cluster of uitschieter", max_length=20, blank=True)
 
     class Meta:
         constraints = [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from openveiligheid.areas.models import Area
 from openveiligheid.insight.models import HotspotResult, SpaceTimeResult
+from openveiligheid.insight.wording import hotspot_sentence
 from openveiligheid.ui.links import area_href
 
 
@@ -27,6 +28,9 @@ class HotspotClassView:
     hot_periods: int | None = None  # space-time classes only
     cold_periods: int | None = None
     periods: int | None = None
+    sentence: str = ""  # what the area is, in one Dutch sentence (Gi* and Local Moran)
+    lisa_class: str = ""  # hoog-hoog, laag-laag, hoog-laag, laag-hoog, geen patroon
+    p_value: float | None = None  # the permutation pseudo p-value, for the toelichting
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class AreaAnalysis:
     smoothed: float | None = None
     lower: float | None = None
     upper: float | None = None
+    sentence: str = ""  # what the area is, in one Dutch sentence (Gi* and Local Moran)
+    lisa_class: str = ""
 
 
 def outline_class(hotspot_class: str, confidence: float | None) -> str | None:
@@ -56,11 +62,18 @@ def hotspot_words(hotspot_class: str, confidence: float | None) -> str:
 def stored_analysis(
     measure: str, division: int | None, level: str, period: str
 ) -> dict[str, AreaAnalysis]:
-    """Area code -> what the analyses stored for one map: Gi* class and EB-smoothed rate."""
+    """Area code -> what the analyses stored for one map: Gi* class, Local Moran class, the
+    sentence that says what the area is, and the EB-smoothed rate."""
     rows = HotspotResult.objects.filter(
         measure__name=measure, area__division=division, area__level=level, period=period
     ).values_list(
-        "area__code", "hotspot_class", "confidence", "smoothed_rate", "rate_lower", "rate_upper"
+        "area__code",
+        "hotspot_class",
+        "confidence",
+        "smoothed_rate",
+        "rate_lower",
+        "rate_upper",
+        "lisa_class",
     )
     return {
         code: AreaAnalysis(
@@ -69,13 +82,16 @@ def stored_analysis(
             smoothed=smoothed,
             lower=lower,
             upper=upper,
+            sentence=hotspot_sentence(found, confidence, lisa, level),
+            lisa_class=lisa,
         )
-        for code, found, confidence, smoothed, lower, upper in rows
+        for code, found, confidence, smoothed, lower, upper, lisa in rows
     }
 
 
 def area_hotspots(area: Area) -> list[HotspotClassView]:
-    """The area's Gi* class of the newest year and its space-time class, per measure."""
+    """The area's Gi* and Local Moran classes of the newest year (with the sentence that says
+    what the area is) and its space-time class, per measure."""
     views = []
     newest: dict[int, HotspotResult] = {}
     yearly = HotspotResult.objects.filter(area=area, period__regex=r"^\d{4}$")
@@ -95,6 +111,11 @@ def area_hotspots(area: Area) -> list[HotspotClassView]:
                 smoothed=row.smoothed_rate,
                 lower=row.rate_lower,
                 upper=row.rate_upper,
+                sentence=hotspot_sentence(
+                    row.hotspot_class, row.confidence, row.lisa_class, area.level
+                ),
+                lisa_class=row.lisa_class,
+                p_value=row.p_value,
             )
         )
     for row in SpaceTimeResult.objects.filter(area=area).select_related("measure"):

@@ -3,7 +3,8 @@
 Called after every successful import (see :func:`on_import`) and by ``openveiligheid
 analyseren``. Per division with buurt boundaries, for every gemeente in it:
 
-* hotspots: per measure, level (wijk, buurt) and year, EB-smoothed rates and Gi* (esda);
+* hotspots: per measure, level (wijk, buurt) and year, EB-smoothed rates, Gi* and Local
+  Moran's I clusters and outliers (esda);
 * space-time classes per measure and level over those years (Chainey 2020);
 * signals: per monthly series (measure x gemeente/wijk/buurt), the last months judged with the
   improved Farrington method or EARS, with Benjamini-Hochberg over the series of one month;
@@ -172,8 +173,12 @@ def refresh_hotspots(division: int, gemeenten: list[str]) -> AnalysisRun | None:
     parameters = {
         "permutations": spatial.PERMUTATIONS,
         "seed": spatial.SEED,
-        "weights": "queen, binair, inclusief het gebied zelf (Gi*)",
+        "weights": "queen, binair, inclusief het gebied zelf (Gi*); rijgestandaardiseerd "
+        "(Local Moran)",
+        "significance": "tweezijdige p-waarde van z onder de normale verdeling; de "
+        "permutatie-p-waarde staat ernaast ter controle",
         "correction": "Benjamini-Hochberg (FDR)",
+        "lisa": "Local Moran's I: hoog-hoog, laag-laag, hoog-laag, laag-hoog",
         "levels": list(HOTSPOT_LEVELS),
     }
     with _run(AnalysisRun.HOTSPOTS, division, parameters) as run:
@@ -280,9 +285,13 @@ def _hotspot_row(run, measure, area, period: Period, result) -> HotspotResult:
         rate_upper=result.rate_upper,
         gi_z=result.gi_z,
         p_value=result.p_value,
+        p_norm=result.p_norm,
         p_fdr=result.p_fdr,
         hotspot_class=result.hotspot_class or "",
         confidence=result.confidence,
+        lisa_z=result.lisa_z,
+        lisa_p_fdr=result.lisa_p_fdr,
+        lisa_class=result.lisa_class or "",
     )
 
 

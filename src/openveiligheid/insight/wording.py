@@ -1,9 +1,11 @@
-"""Dutch sentences about the results of the analyses, for the monitor and the commands.
+"""Dutch sentences about the results of the analyses, for the pages and the commands.
 
 The statistics in ``insight/stats/`` return numbers and fixed verdicts; this module turns an
 early-warning :class:`~openveiligheid.insight.stats.earlywarning.Signal` into one Dutch
 sentence (:func:`describe`), with numbers formatted by the one Dutch number formatter,
-:func:`openveiligheid.indicators.formatting.format_number`.
+:func:`openveiligheid.indicators.formatting.format_number`, and an area's hotspot class and
+Local Moran class into one sentence (:func:`hotspot_sentence`) for the Kaart and the
+Gebiedsprofiel.
 """
 
 from __future__ import annotations
@@ -79,3 +81,42 @@ def _threshold(threshold: float, observed: float) -> str:
     if math.isfinite(threshold) and float(observed).is_integer():
         return format_number(max(int(math.floor(threshold + 1e-9)), 0), 0)
     return _count(threshold)
+
+
+#: plural of a level, for "de omliggende buurten"
+_LEVEL_PLURAL = {"buurt": "buurten", "wijk": "wijken"}
+
+
+def hotspot_sentence(
+    hotspot_class: str | None, confidence: float | None, lisa_class: str | None, level: str
+) -> str:
+    """One Dutch sentence: what the Gi* class and the Local Moran class say about an area.
+
+    ``level`` is ``"buurt"`` or ``"wijk"``. Gi* looks at an area together with its neighbours
+    (hotspot, coldspot); Local Moran's I also finds an area that differs from its neighbours
+    (hoog-laag, laag-hoog), such as a busy city centre among quiet buurten.
+    """
+    if not hotspot_class:
+        return "Niet berekend: te weinig gebieden met een cijfer."
+    around = f"de omliggende {_LEVEL_PLURAL.get(level, 'gebieden')}"
+    sure = f" ({round(confidence * 100)}% zekerheid)" if confidence else ""
+    outlier = {
+        "hoog-laag": f"opvallend hoog, terwijl {around} laag zijn",
+        "laag-hoog": f"opvallend laag, terwijl {around} hoog zijn",
+    }.get(lisa_class or "")
+    if hotspot_class in {"hotspot", "coldspot"} and outlier:
+        return f"{hotspot_class.capitalize()}{sure} vooral door deze {level} zelf: {outlier}."
+    if hotspot_class == "hotspot":
+        return f"Hotspot{sure}: samen met {around} opvallend hoog."
+    if hotspot_class == "coldspot":
+        return (
+            f"Coldspot{sure}: samen met {around} opvallend laag (dat zegt niet dat het er "
+            "veilig is)."
+        )
+    if outlier:
+        return f"Uitschieter: {outlier}."
+    if lisa_class == "hoog-hoog":
+        return f"Hoog, net als {around}, maar samen niet hoog genoeg voor een hotspot."
+    if lisa_class == "laag-laag":
+        return f"Laag, net als {around}, maar samen niet laag genoeg voor een coldspot."
+    return f"Geen hotspot, coldspot of uitschieter: geen opvallend patroon met {around}."

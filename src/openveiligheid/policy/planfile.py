@@ -15,6 +15,7 @@ import yaml
 
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
 from openveiligheid.core.errors import InputError, InputProblem, ProblemCollector
+from openveiligheid.core.periods import plan_years
 from openveiligheid.core.textfiles import decode_text
 from openveiligheid.imports.parsers.cijfers import check_measure_name
 from openveiligheid.indicators.engine import HOGER, LAGER, IndicatorDefinition
@@ -208,6 +209,17 @@ class _PlanReader:
     def add(self, message: str, line: int, field: str | None = None) -> None:
         self.problems.add(message, line=line, field=field)
 
+    def _period(self, doc: LineDict) -> str:
+        """The plan period as written; it must name its years, since targets count only there."""
+        text = str(doc.get("periode", "") or "").strip()
+        if text and plan_years(text) is None:
+            self.add(
+                "periode moet een jaar of een reeks jaren zijn, bijvoorbeeld 2019-2023",
+                doc.key_lines["periode"],
+                "periode",
+            )
+        return text
+
     def read(self, doc: LineDict) -> PlanSpec:
         self._unknown_keys(doc, PLAN_KEYS, "plan")
         gemeente = self._area(doc, "gemeente", required=True) or ""
@@ -224,7 +236,7 @@ class _PlanReader:
         return PlanSpec(
             gemeente=gemeente,
             name=self._text(doc, "naam", required=True),
-            period=str(doc.get("periode", "")),
+            period=self._period(doc),
             division=division,
             description=self._text(doc, "omschrijving"),
             themes=themes,

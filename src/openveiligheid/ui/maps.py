@@ -5,14 +5,17 @@ metres, y flipped, see :mod:`openveiligheid.areas.shapes`), so drawing a map is 
 the values and joining strings; even all ~14,000 buurten of the country take well under a
 second.
 
-Classification: quantile classes (numpy ``method="higher"``, so every break is a value that
-occurs) of the values of areas that are neither *small* nor without a value. Equal breaks are
-merged, so a map can have fewer classes than asked for, and every class holds at least one
-area. With no more distinct values than classes, every value is a class of its own. A class
-runs from its lower break up to, not including, the next ("12,0 tot 15,3"); the last includes
-its upper break ("tot en met"). Colours come from ColorBrewer's YlOrRd (sequential,
-colour-blind safe); areas without a value are light grey, areas with too few inhabitants for
-a stable rate are hatched.
+Classification by mapclassify, of the values of areas that are neither *small* nor without a
+value: Fisher-Jenks natural breaks (``mapclassify.FisherJenks``, optimal classes that keep a
+skewed distribution's few high areas apart) for up to ``FISHER_JENKS_MAX`` values, and
+quantiles (``mapclassify.Quantiles``) above that, where Fisher-Jenks without numba takes
+seconds. Empty classes (quantile breaks that coincide on tied values) are dropped, so a map
+can have fewer classes than asked for, and every class holds at least one area. With no more
+distinct values than classes, every value is a class of its own. A class is labelled with the
+lowest and highest value in it ("12,0 tot en met 15,3"). Colours come from ColorBrewer's
+YlOrRd (sequential, colour-blind safe); areas without a value are light grey, areas with too
+few inhabitants for a stable rate are hatched. mapclassify is imported on the first map of a
+process (it pulls in scipy.stats and scikit-learn: about 2 s once).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import functools
 import hashlib
 import math
 import re
-from bisect import bisect_right
+import warnings
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +48,7 @@ RAMPS: dict[int, tuple[str, ...]] = {
     7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
 }
 MAX_CLASSES = max(RAMPS)
+FISHER_JENKS_MAX = 200  #: more values: quantiles (Fisher-Jenks is O(n²) in pure Python)
 NO_VALUE_COLOUR = "#d9d9d9"
 HATCH_COLOUR = "#737373"
 NO_VALUE_CSS, SMALL_CSS = "klasse-geen", "klasse-klein"
@@ -115,13 +120,14 @@ class Choropleth:
 
 @dataclass(frozen=True)
 class _Classes:
-    breaks: list[float]  # minimum, ascending inner breaks, maximum (may equal the last inner)
+    uppers: list[float]  # each class's upper bound (inclusive), ascending
+    lows: list[float]  # the lowest value in each class, for the legend
+    highs: list[float]  # the highest value in each class
     colours: tuple[str, ...]
-    exact: bool = False  # every class is one value
 
     def index(self, value: float) -> int:
-        """0-based class of a value (values outside the breaks go to the nearest class)."""
-        return bisect_right(self.breaks, value, 1, len(self.breaks) - 1) - 1
+        """0-based class of a value (values above the last bound go to the last class)."""
+        return min(bisect_left(self.uppers, value), len(self.uppers) - 1)
 
 
 def choropleth(
@@ -161,21 +167,34 @@ def choropleth(
 
 
 def _classify(values: list[float], classes: int) -> _Classes:
-    """Quantile breaks on the values; fewer classes when there are fewer distinct values.
-
-    Inner breaks are values that occur (numpy ``method="higher"``) and lie above the minimum,
-    so every class ``[break, next break)`` holds at least the area at its lower break.
-    """
+    """Class bounds from mapclassify (Fisher-Jenks, or quantiles for many values); a class per
+    value when there are no more distinct values than classes. Empty classes are dropped."""
     if not values:
-        return _Classes([], ())
+        return _Classes([], [], [], ())
     data = np.asarray(values, dtype=float)
-    distinct = np.unique(data).tolist()
+    distinct = np.unique(data)
     if len(distinct) <= classes:  # a class per value
-        return _Classes([*distinct, distinct[-1]], RAMPS[len(distinct)], exact=True)
-    low, high = distinct[0], distinct[-1]
-    inner = np.quantile(data, np.linspace(0, 1, classes + 1)[1:-1], method="higher")
-    breaks = [low, *(float(b) for b in np.unique(inner) if b > low), high]
-    return _Classes(breaks, RAMPS[len(breaks) - 1])
+        found = distinct.tolist()
+        return _Classes(found, found, found, RAMPS[len(found)])
+    import mapclassify
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")  # no numba: fine
+        # many ties: mapclassify makes fewer classes itself, which is what we want
+        warnings.filterwarnings("ignore", message="Not enough unique values")
+        scheme = (
+            mapclassify.FisherJenks(data, k=classes)
+            if len(data) <= FISHER_JENKS_MAX
+            else mapclassify.Quantiles(data, k=classes)
+        )
+    members = [data[scheme.yb == k] for k in range(len(scheme.bins))]
+    kept = [(float(b), m) for b, m in zip(scheme.bins, members, strict=True) if len(m)]
+    return _Classes(
+        uppers=[b for b, _ in kept],
+        lows=[float(m.min()) for _, m in kept],
+        highs=[float(m.max()) for _, m in kept],
+        colours=RAMPS[len(kept)],
+    )
 
 
 def _has_value(area: MapArea) -> bool:
@@ -185,7 +204,7 @@ def _has_value(area: MapArea) -> bool:
 def _css_class(area: MapArea, scheme: _Classes) -> str:
     if area.small:
         return SMALL_CSS
-    if not _has_value(area) or not scheme.breaks:
+    if not _has_value(area) or not scheme.uppers:
         return NO_VALUE_CSS
     return f"klasse-{scheme.index(area.value) + 1}"
 
@@ -212,11 +231,10 @@ def _legend(scheme: _Classes, css: list[str], decimals: int, map_id: str) -> lis
 
 
 def _class_label(scheme: _Classes, index: int, decimals: int) -> str:
-    low, high = scheme.breaks[index], scheme.breaks[index + 1]
-    if scheme.exact or low == high:  # a single value, e.g. the maximum alone
+    low, high = scheme.lows[index], scheme.highs[index]
+    if low == high:  # a single value, e.g. the maximum alone
         return format_number(low, decimals)
-    up_to = "tot en met" if index == len(scheme.colours) - 1 else "tot"
-    return f"{format_number(low, decimals)} {up_to} {format_number(high, decimals)}"
+    return f"{format_number(low, decimals)} tot en met {format_number(high, decimals)}"
 
 
 # --- the SVG ----------------------------------------------------------------------------------

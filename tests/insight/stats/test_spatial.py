@@ -168,10 +168,13 @@ def test_gi_star_equals_esda_g_local_on_the_same_weights_and_seed():
     # same on our own weights
     mine = run_esda(y, queen_weights(shapes))
     np.testing.assert_allclose([r.p_value for r in result], mine.p_sim, rtol=1e-6)
-    # BH over the 100 areas (statsmodels as an independent implementation)
+    # the decision: two-sided normal p of z, BH over the 100 areas (statsmodels as an
+    # independent implementation of both)
+    from scipy.stats import norm
     from statsmodels.stats.multitest import multipletests
 
-    p = np.array([r.p_value for r in result])
+    p = 2 * norm.sf(np.abs(reference.Zs))
+    np.testing.assert_allclose([r.p_norm for r in result], p, rtol=1e-12)
     np.testing.assert_allclose(
         [r.p_fdr for r in result], multipletests(p, method="fdr_bh")[1], rtol=1e-12
     )
@@ -257,8 +260,9 @@ def test_islands_get_no_pattern_and_do_not_crash():
     assert island.hotspot_class == "geen patroon"
     assert island.gi_z is None and island.p_value is None and island.p_fdr is None
     assert island.count == 500
+    assert island.p_norm is None and island.lisa_class == "geen patroon"
     # BH counts only the 36 tested areas
-    p = np.array([result[a].p_value for a in shapes if a != "island"])
+    p = np.array([result[a].p_norm for a in shapes if a != "island"])
     from scipy.stats import false_discovery_control
 
     np.testing.assert_allclose(
@@ -315,7 +319,8 @@ def test_as_dict_and_validation():
     row = hotspots(dict.fromkeys(shapes, 1.0), shapes)[0]
     assert list(row.as_dict()) == [
         "area", "count", "population", "rate", "smoothed_rate", "rate_lower", "rate_upper",
-        "gi_z", "p_value", "p_fdr", "class", "confidence",
+        "gi_z", "p_value", "p_norm", "p_fdr", "class", "confidence",
+        "lisa_i", "lisa_z", "lisa_p_fdr", "lisa_class",
     ]  # fmt: skip
     assert row.as_dict()["class"] == "geen patroon"  # constant values: nothing to find
     with pytest.raises(ValueError, match="without geometry"):

@@ -5,9 +5,15 @@ libpysal geopandas) are imported inside the functions, so importing this module 
 
 * Rates per 1,000 inhabitants, smoothed with global Empirical Bayes (Marshall 1991) through
   ``esda.smoothing.Empirical_Bayes``, with a 95% band from the Poisson-gamma posterior.
-* Getis-Ord Gi* (``esda.G_Local``, ``star=True``, binary weights) on queen contiguity, 999
-  conditional permutations with a fixed seed, pseudo p-values corrected for the number of areas
-  with Benjamini-Hochberg (``scipy.stats.false_discovery_control(method="bh")``).
+* Getis-Ord Gi* (``esda.G_Local``, ``star=True``, binary weights) on queen contiguity. Hot and
+  cold are decided, as in ArcGIS Pro's Hot Spot Analysis, from the two-sided normal p-value of
+  the z-score (``p_norm``), corrected for the number of areas with Benjamini-Hochberg
+  (``scipy.stats.false_discovery_control(method="bh")``). The pseudo p-value of 999 conditional
+  permutations with a fixed seed (``p_value``) is kept beside it as a robustness column.
+* Local Moran's I (``esda.Moran_Local``, row-standardised weights) for clusters and outliers:
+  hoog-hoog, laag-laag, hoog-laag and laag-hoog from esda's quadrant ``q``, significant by the
+  same rule (normal p-value of the z-score under conditional randomisation, esda's ``EIc`` and
+  ``VIc``, with Benjamini-Hochberg).
 
 The method, its choices and its limits are described in ``docs/methods.md``.
 """
@@ -31,6 +37,9 @@ PERMUTATIONS = 999
 HOTSPOT = "hotspot"
 COLDSPOT = "coldspot"
 NO_PATTERN = "geen patroon"
+HIGH_HIGH, LOW_LOW, HIGH_LOW, LOW_HIGH = "hoog-hoog", "laag-laag", "hoog-laag", "laag-hoog"
+#: esda's ``Moran_Local.q`` (with ``geoda_quads=False``) -> the Dutch class
+LISA_CLASSES = {1: HIGH_HIGH, 2: LOW_HIGH, 3: LOW_LOW, 4: HIGH_LOW}
 ALPHA_LEVELS = (0.05, 0.01)
 EB_LEVEL = 0.95
 MIN_AREAS = 3  # fewer areas with data than this: Gi* is not computed
@@ -48,10 +57,15 @@ class AreaHotspot:
     rate_lower: float | None  # lower end of the 95% posterior band, per ``per``
     rate_upper: float | None  # upper end of the 95% posterior band, per ``per``
     gi_z: float | None
-    p_value: float | None  # pseudo p-value from the permutations (esda ``p_sim``)
-    p_fdr: float | None  # p_value after Benjamini-Hochberg over the tested areas
+    p_value: float | None  # pseudo p-value from the permutations (esda ``p_sim``), robustness
+    p_fdr: float | None  # p_norm after Benjamini-Hochberg over the tested areas: decides
     hotspot_class: str | None  # "hotspot" | "coldspot" | "geen patroon" | None
     confidence: float | None  # 0.99 | 0.95 | None
+    p_norm: float | None = None  # two-sided normal p-value of gi_z
+    lisa_i: float | None = None  # Local Moran's I
+    lisa_z: float | None = None  # its z-score under conditional randomisation
+    lisa_p_fdr: float | None = None  # normal p-value of lisa_z after Benjamini-Hochberg
+    lisa_class: str | None = None  # "hoog-hoog" … "laag-hoog" | "geen patroon" | None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for templates and JSON; the class is under the key ``class``."""
@@ -65,9 +79,14 @@ class AreaHotspot:
             "rate_upper": self.rate_upper,
             "gi_z": self.gi_z,
             "p_value": self.p_value,
+            "p_norm": self.p_norm,
             "p_fdr": self.p_fdr,
             "class": self.hotspot_class,
             "confidence": self.confidence,
+            "lisa_i": self.lisa_i,
+            "lisa_z": self.lisa_z,
+            "lisa_p_fdr": self.lisa_p_fdr,
+            "lisa_class": self.lisa_class,
         }
 
 
@@ -88,11 +107,26 @@ class GiStar:
     """Gi* per observation, aligned with the weights' ``id_order``; NaN = not computed."""
 
     z: np.ndarray
-    p_sim: np.ndarray
+    p_sim: np.ndarray  # NaN when run without permutations
     p_fdr: np.ndarray
     classes: tuple[str, ...]
     confidence: tuple[float | None, ...]
     islands: np.ndarray  # bool: no neighbour among the observations
+    p_norm: np.ndarray  # two-sided normal p-value of z
+
+
+@dataclass(frozen=True)
+class LocalMoran:
+    """Local Moran's I per observation, aligned with the weights' ``id_order``; NaN = not
+    computed. ``q`` is esda's quadrant (1 hoog-hoog, 2 laag-hoog, 3 laag-laag, 4 hoog-laag)."""
+
+    i: np.ndarray
+    z: np.ndarray
+    p_norm: np.ndarray
+    p_fdr: np.ndarray
+    p_sim: np.ndarray
+    q: np.ndarray
+    classes: tuple[str, ...]
 
 
 def queen_weights(shapes: Mapping[str, shapely.Geometry], *, buffer: float = 0.0) -> W:
@@ -183,6 +217,13 @@ def classify(
     return NO_PATTERN, None
 
 
+def normal_p(z: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of z-scores under the standard normal (``scipy.stats.norm.sf``)."""
+    from scipy.stats import norm
+
+    return 2.0 * norm.sf(np.abs(np.asarray(z, dtype=float)))
+
+
 def gi_star(
     values: Sequence[float] | np.ndarray,
     weights: W,
@@ -193,32 +234,34 @@ def gi_star(
 ) -> GiStar:
     """Getis-Ord Gi* with ``esda.G_Local(star=True, transform="B")`` plus BH and classes.
 
-    ``values`` follow ``weights.id_order``. Islands (no neighbours) get no statistic and
-    "geen patroon": their Gi* would only restate their own value, and esda's permutation
-    p-value for them is meaningless. They stay in the data, so they count in the global mean.
-    With fewer than ``MIN_AREAS`` tested areas, constant values or a zero sum, nothing is
-    computed and every area is "geen patroon".
+    ``values`` follow ``weights.id_order``. The class follows from the two-sided normal
+    p-value of esda's z-score after Benjamini-Hochberg over the tested areas (``p_fdr``), as
+    in ArcGIS Pro; the permutation pseudo p-value (``p_sim``) is a robustness column and is
+    not computed with ``permutations=0``. Islands (no neighbours) get no statistic and
+    "geen patroon": their Gi* would only restate their own value. They stay in the data, so
+    they count in the global mean. With fewer than ``MIN_AREAS`` tested areas, constant values
+    or a zero sum, nothing is computed and every area is "geen patroon".
     """
     y = np.asarray(values, dtype=float)
     n = len(y)
     if n != weights.n:
         raise ValueError("values and weights differ in length")
-    if permutations < 1:
-        raise ValueError("permutations must be at least 1")
+    if permutations < 0:
+        raise ValueError("permutations must be 0 or more")
     islands = np.array([weights.cardinalities[i] == 0 for i in weights.id_order], dtype=bool)
-    z = np.full(n, np.nan)
-    p_sim = np.full(n, np.nan)
-    p_fdr = np.full(n, np.nan)
+    z, p_sim, p_norm, p_fdr = (np.full(n, np.nan) for _ in range(4))
     tested = ~islands
     if tested.sum() >= MIN_AREAS and np.ptp(y) > 0 and y.sum() > 0:
         g = _g_local(y, weights, permutations, seed)
         all_z = np.asarray(g.Zs, dtype=float)
         tested &= np.isfinite(all_z)  # NaN: the neighbourhood is everything (variance 0)
         z[tested] = all_z[tested]
-        # esda stores p_sim = (k + 1) / (permutations + 1) as float32; restore the exact value
-        exact = np.round(np.asarray(g.p_sim, dtype=float) * (permutations + 1))
-        p_sim[tested] = (exact / (permutations + 1))[tested]
-        p_fdr[tested] = fdr_bh(p_sim[tested])
+        p_norm[tested] = normal_p(z[tested])
+        p_fdr[tested] = fdr_bh(p_norm[tested])
+        if permutations:
+            # esda stores p_sim = (k + 1) / (permutations + 1) as float32; restore it exactly
+            exact = np.round(np.asarray(g.p_sim, dtype=float) * (permutations + 1))
+            p_sim[tested] = (exact / (permutations + 1))[tested]
     decided = [classify(zi, pi, alpha_levels) for zi, pi in zip(z, p_fdr, strict=True)]
     return GiStar(
         z=z,
@@ -227,7 +270,73 @@ def gi_star(
         classes=tuple(c for c, _ in decided),
         confidence=tuple(c for _, c in decided),
         islands=islands,
+        p_norm=p_norm,
     )
+
+
+def local_moran(
+    values: Sequence[float] | np.ndarray,
+    weights: W,
+    *,
+    permutations: int = PERMUTATIONS,
+    seed: int = SEED,
+    alpha: float = ALPHA_LEVELS[0],
+) -> LocalMoran:
+    """Local Moran's I (``esda.Moran_Local``, row-standardised) with clusters and outliers.
+
+    The z-score uses esda's analytical moments under conditional randomisation (``EIc``,
+    ``VIc``; Sokal et al. 1998), which the permutations estimate; its two-sided normal
+    p-value after Benjamini-Hochberg below ``alpha`` makes an area significant, and esda's
+    quadrant ``q`` names it (``LISA_CLASSES``). ``p_sim`` is esda's pseudo p-value (NaN with
+    ``permutations=0``). Islands and the cases where Gi* computes nothing get NaN and
+    "geen patroon".
+    """
+    y = np.asarray(values, dtype=float)
+    n = len(y)
+    if n != weights.n:
+        raise ValueError("values and weights differ in length")
+    islands = np.array([weights.cardinalities[i] == 0 for i in weights.id_order], dtype=bool)
+    stats = {key: np.full(n, np.nan) for key in ("i", "z", "p_norm", "p_fdr", "p_sim", "q")}
+    tested = ~islands
+    if tested.sum() >= MIN_AREAS and np.ptp(y) > 0:
+        m = _moran_local(y, weights, permutations, seed)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = (m.Is - m.EIc) / np.sqrt(m.VIc)
+        tested &= np.isfinite(z)  # variance 0: the area's own value is the mean
+        stats["i"][tested] = m.Is[tested]
+        stats["z"][tested] = z[tested]
+        stats["q"][tested] = m.q[tested]
+        stats["p_norm"][tested] = normal_p(z[tested])
+        stats["p_fdr"][tested] = fdr_bh(stats["p_norm"][tested])
+        if permutations:  # float32 in esda, as for Gi*: restore (k + 1) / (permutations + 1)
+            exact = np.round(np.asarray(m.p_sim, dtype=float) * (permutations + 1))
+            stats["p_sim"][tested] = (exact / (permutations + 1))[tested]
+    classes = tuple(
+        LISA_CLASSES[int(q)] if p < alpha else NO_PATTERN
+        for q, p in zip(stats["q"], np.nan_to_num(stats["p_fdr"], nan=1.0), strict=True)
+    )
+    return LocalMoran(classes=classes, **stats)
+
+
+def _moran_local(y: np.ndarray, weights: W, permutations: int, seed: int) -> Any:
+    """``esda.Moran_Local`` as this module runs it: row-standardised, serial, seeded."""
+    import esda
+
+    original = weights.transform  # esda row-standardises the weights in place
+    try:
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore")  # islands and esda's future-change notices
+            return esda.Moran_Local(
+                y,
+                weights,
+                transformation="r",
+                permutations=permutations,
+                seed=seed,
+                n_jobs=1,
+                keep_simulations=False,
+            )
+    finally:
+        weights.transform = original
 
 
 def _g_local(y: np.ndarray, weights: W, permutations: int, seed: int) -> Any:
@@ -318,8 +427,8 @@ def _gi_for(
     permutations: int,
     seed: int,
     alpha_levels: Sequence[float],
-) -> dict[str, tuple[float, float, float, str, float | None]]:
-    """area -> (z, p_sim, p_fdr, class, confidence) for the areas with data."""
+) -> dict[str, dict[str, Any]]:
+    """area -> the Gi* and Local Moran fields of ``AreaHotspot`` for the areas with data."""
     if not used:
         return {}
     w = weights if weights is not None else queen_weights(shapes)
@@ -330,8 +439,21 @@ def _gi_for(
             warnings.simplefilter("ignore")  # "not fully connected": islands are handled
             w = w_subset(w, used, silence_warnings=True)
     g = gi_star(values, w, permutations=permutations, seed=seed, alpha_levels=alpha_levels)
+    # Local Moran decides from its analytical z; its pseudo p-value is not reported here
+    m = local_moran(values, w, permutations=0, alpha=max(alpha_levels))
     return {
-        a: (g.z[i], g.p_sim[i], g.p_fdr[i], g.classes[i], g.confidence[i])
+        a: {
+            "gi_z": _number(g.z[i]),
+            "p_value": _number(g.p_sim[i]),
+            "p_norm": _number(g.p_norm[i]),
+            "p_fdr": _number(g.p_fdr[i]),
+            "hotspot_class": g.classes[i],
+            "confidence": g.confidence[i],
+            "lisa_i": _number(m.i[i]),
+            "lisa_z": _number(m.z[i]),
+            "lisa_p_fdr": _number(m.p_fdr[i]),
+            "lisa_class": m.classes[i],
+        }
         for i, a in enumerate(used)
     }
 
@@ -341,10 +463,10 @@ def _area_result(
     count: float | None,
     population: float | None,
     rates: tuple[float, float, float, float] | None,
-    stats: tuple[float, float, float, str, float | None] | None,
+    stats: dict[str, Any] | None,
 ) -> AreaHotspot:
     raw, smoothed, lower, upper = rates if rates else (None, None, None, None)
-    z, p, p_fdr, cls, confidence = stats if stats else (None, None, None, None, None)
+    empty = dict.fromkeys(("gi_z", "p_value", "p_fdr", "hotspot_class", "confidence"))
     return AreaHotspot(
         area=area,
         count=count,
@@ -353,9 +475,5 @@ def _area_result(
         smoothed_rate=_number(smoothed),
         rate_lower=_number(lower),
         rate_upper=_number(upper),
-        gi_z=_number(z),
-        p_value=_number(p),
-        p_fdr=_number(p_fdr),
-        hotspot_class=cls,
-        confidence=confidence,
+        **(stats or empty),
     )

@@ -1,4 +1,5 @@
-"""``openveiligheid hotspots``: Getis-Ord Gi* hotspots per area from files, without a database."""
+"""``openveiligheid hotspots``: Getis-Ord Gi* hotspots and Local Moran clusters and outliers per
+area from files, without a database."""
 
 from __future__ import annotations
 
@@ -46,9 +47,14 @@ FIELDS = (
     "rate_upper",
     "gi_z",
     "p_value",
+    "p_norm",
     "p_fdr",
     "class",
     "confidence",
+    "lisa_i",
+    "lisa_z",
+    "lisa_p_fdr",
+    "lisa_class",
 )
 BASE_COLUMNS = (Column("area", "Gebied"), Column("name", "Naam"))
 COUNT_COLUMNS = (Column("count", "Aantal", count, numeric=True),)
@@ -62,6 +68,7 @@ GI_COLUMNS = (
     Column("p_fdr", "p (FDR)", number(3), numeric=True),
     Column("class", "Klasse", text),
     Column("confidence", "Zekerheid", percent, numeric=True),
+    Column("lisa_class", "Local Moran", text),
 )
 
 
@@ -92,7 +99,8 @@ class Command(BaseCommand):
             "--permutations",
             type=int,
             default=spatial.PERMUTATIONS,
-            help=f"aantal permutaties (standaard {spatial.PERMUTATIONS})",
+            help=f"aantal permutaties voor de controlekolom p_value (standaard "
+            f"{spatial.PERMUTATIONS}; 0: niet berekenen)",
         )
         parser.add_argument(
             "--seed",
@@ -103,8 +111,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         period = parse_period_option(options["period"])
-        if options["permutations"] < 1:
-            raise CommandError("--permutations: geef minstens 1 permutatie op")
+        if options["permutations"] < 0:
+            raise CommandError("--permutations: geef 0 of meer permutaties op")
         measure, per_1000 = options["measure"], options["per_1000"]
         figures = read_figure_files(options["figures"])
         areas = read_areas(options["boundaries"])
@@ -128,8 +136,9 @@ class Command(BaseCommand):
         columns = BASE_COLUMNS + COUNT_COLUMNS + (RATE_COLUMNS if per_1000 else ()) + GI_COLUMNS
         title = (
             f"Hotspots van {measure}{f' per 1.000 {per_1000}' if per_1000 else ''} in "
-            f"{period_label(period)} ({plural(len(records), 'gebied', 'gebieden')}, Gi* met "
-            f"{options['permutations']} permutaties)"
+            f"{period_label(period)} ({plural(len(records), 'gebied', 'gebieden')}, Gi* en "
+            f"Local Moran, p-waarden uit de normale verdeling met FDR-correctie; "
+            f"{options['permutations']} permutaties ter controle)"
         )
         output = render(records, options["format"], fields=FIELDS, columns=columns, title=title)
         self.stdout.write(output, ending="")
