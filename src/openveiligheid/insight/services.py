@@ -17,6 +17,7 @@ calls them and stores what they return. Pages read the stored rows.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -354,9 +355,13 @@ def refresh_signals(division: int) -> AnalysisRun | None:
                 for end in range(max(len(periods) - SIGNAL_MONTHS, 1), len(periods)):
                     series = {area: values[: end + 1] for area, values in per_area.items()}
                     judged = earlywarning.detect(series, frequency)
-                    rows = [_signal_row(run, measure, periods[end], s) for s in judged]
-                    for row, values in zip(rows, series.values(), strict=True):
-                        row.year_before = _year_before(values, frequency)
+                    # a series without a figure in the judged period is not judged (sparse
+                    # files leave rows out): no signal row, rather than a NULL observation
+                    rows = [
+                        _signal_row(run, measure, periods[end], s, _year_before(v, frequency))
+                        for s, v in zip(judged, series.values(), strict=True)
+                        if math.isfinite(s.observed)
+                    ]
                     Signal.objects.bulk_create(rows, batch_size=1000)
                     total += len(rows)
                     alarms += sum(r.alarm for r in rows)
@@ -439,7 +444,7 @@ def _with_parents(per_buurt: dict[int, list[float]], division: int) -> dict[Area
     return series
 
 
-def _signal_row(run, measure, period: Period | str, judged) -> Signal:
+def _signal_row(run, measure, period: Period | str, judged, year_before=None) -> Signal:
     from openveiligheid.insight.wording import describe
 
     area = judged.key
@@ -451,6 +456,7 @@ def _signal_row(run, measure, period: Period | str, judged) -> Signal:
         area=area,
         period=str(period),
         observed=judged.observed,
+        year_before=year_before,
         expected=_finite(judged.expected),
         threshold=_finite(judged.threshold),
         p_value=judged.p_value,
