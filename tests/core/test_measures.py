@@ -53,7 +53,7 @@ def test_additive(measure, additive):
         # no label of their own: the pages show the name
         ("misdrijven", ""),
         ("misdrijven:9.9.9", ""),
-        ("diefstallen:CRI1122", ""),
+        ("diefstallen:CRI1134", ""),  # a theft type whose meaning is not known
         ("extern:halt", ""),
     ],
     ids=lambda value: str(value),
@@ -67,3 +67,11 @@ def test_kind_of_a_measure_is_its_prefix():
     assert (kind.prefix, kind.unit, kind.sensitive) == ("incidenten", "aantal", True)
     assert kind_of("misdrijven_per_1000:0.0.0").unit == "per 1.000 inwoners"
     assert kind_of("halt") is None
+
+
+def test_theft_types_have_dutch_labels() -> None:
+    assert label_for("diefstallen:CRI1122") == "Geregistreerde diefstallen: Fietsdiefstal"
+    assert label_for("diefstallen_per_1000:CRI1137").startswith(
+        "Geregistreerde diefstallen: Winkeldiefstal per 1.000"
+    )
+    assert label_for("diefstallen:CRI1134") == ""  # meaning unknown: the name is shown

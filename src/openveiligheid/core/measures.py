@@ -70,13 +70,25 @@ CATALOGUE: dict[str, MeasureKind] = {
             ),
             codes="SoortMisdrijf_47018NED.csv",
         ),
-        MeasureKind("diefstallen", "Geregistreerde diefstallen", COUNT, True, ("cbs-83651NED",)),
+        MeasureKind(
+            "diefstallen",
+            "Geregistreerde diefstallen",
+            COUNT,
+            True,
+            ("cbs-83651NED",),
+            code_label="Geregistreerde diefstallen: {title}",
+            codes="SoortDiefstal_83651NED.csv",
+        ),
         MeasureKind(
             "diefstallen_per_1000",
             "Geregistreerde diefstallen per 1.000 inwoners (zoals CBS publiceert)",
             PER_1000,
             False,
             ("cbs-83651NED",),
+            code_label=(
+                "Geregistreerde diefstallen: {title} per 1.000 inwoners (zoals CBS publiceert)"
+            ),
+            codes="SoortDiefstal_83651NED.csv",
         ),
         MeasureKind("inwoners", "Inwoners", COUNT, True, ("cbs-85984NED",)),
         MeasureKind(
