@@ -96,6 +96,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("OV_SESSION_AGE", 8 * 3600, "Seconds a log-in session lasts.")
+SESSION_IDLE_MINUTES = env_int(
+    "OV_INACTIEF_MINUTEN",
+    30,
+    "Minutes without a request after which a user is logged out (0: no idle time-out; the "
+    "session still ends after OV_SESSION_AGE).",
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
