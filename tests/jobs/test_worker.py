@@ -54,6 +54,19 @@ def test_a_failing_job_is_recorded_and_the_next_still_runs() -> None:
     ]
 
 
+@pytest.mark.django_db(transaction=True)  # as the worker runs: autocommit, no test transaction
+def test_a_job_failing_in_the_database_is_recorded_too() -> None:
+    from django.db import connection
+
+    def bad_query() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM er_is_geen_tabel")
+        return "nooit"
+
+    (run,) = run_due_jobs(jobs=[Job("sql", dt.timedelta(hours=1), bad_query)])
+    assert run.status == JobRun.FAILED and "er_is_geen_tabel" in run.message
+
+
 def test_a_broken_audit_chain_fails_the_daily_check() -> None:
     from django.db import connection
 

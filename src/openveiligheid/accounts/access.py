@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
 from django.db import models
 
 from openveiligheid.accounts.models import Gemeente
@@ -32,6 +33,28 @@ def visible_gemeenten(user) -> models.QuerySet[Gemeente]:
     if user.is_superuser:
         return Gemeente.objects.all()
     return Gemeente.objects.filter(organisations__members=user).distinct()
+
+
+_GRANTED = "_ov_granted"
+
+
+def granted_permissions(user, app_label: str) -> frozenset[str]:
+    """Codenames of ``app_label``'s permissions that ``user`` holds through their roles or as
+    their own, never through being a superuser: what person-level data (the case registers,
+    the audit log) are opened by. Remembered on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cache = getattr(user, _GRANTED, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _GRANTED, cache)
+    if app_label not in cache:
+        cache[app_label] = frozenset(
+            Permission.objects.filter(content_type__app_label=app_label)
+            .filter(models.Q(group__user=user) | models.Q(user=user))
+            .values_list("codename", flat=True)
+        )
+    return cache[app_label]
 
 
 def may(user, action: str, gemeente_code: str | None = None) -> bool:

@@ -283,3 +283,13 @@ def children_index(division: int) -> dict[str, list[str]]:
     for code, parent in rows:
         index.setdefault(parent, []).append(code)
     return index
+
+
+def area_names(codes) -> dict[str, str]:
+    """Area code -> name, from the newest division of the area register that has the code (a
+    code's level follows from its prefix, and its name may change between divisions)."""
+    names: dict[str, str] = {}
+    rows = Area.objects.filter(code__in=set(codes) - {""}).order_by("division")
+    for code, name in rows.values_list("code", "name"):
+        names[code] = name  # the newest division wins
+    return names

@@ -7,11 +7,11 @@ import getpass
 import hashlib
 import io
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from openveiligheid.audit.context import current_user
@@ -78,8 +78,14 @@ def last_hash() -> str:
     return AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first() or ""
 
 
-def chain_hash(event: AuditEvent) -> str:
-    """SHA-256 over the row's content and the hash of the row before it."""
+#: What the chain hashes, plus the row's key and its own hash (for ``verify_chain``).
+CHAIN_FIELDS = ("pk", "at", "user_name", "action", "object", "purpose", "detail",
+                "previous_hash", "hash")  # fmt: skip
+
+
+def chain_hash(event) -> str:
+    """SHA-256 over the row's content and the hash of the row before it (``event``: an
+    ``AuditEvent`` or a named row of its ``CHAIN_FIELDS``)."""
     content = [
         event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         event.user_name,
@@ -106,7 +112,8 @@ def verify_chain() -> tuple[int, list[ChainBreak]]:
     """Recompute the chain: (rows checked, breaks). A changed row breaks at itself; a removed
     row breaks at the row after it; a row inserted in between breaks at itself."""
     checked, breaks, previous = 0, [], ""
-    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
+    rows = AuditEvent.objects.order_by("pk").values_list(*CHAIN_FIELDS, named=True)
+    for event in rows.iterator(chunk_size=2000):  # named rows: no model instance per row
         checked += 1
         if event.previous_hash != previous:
             breaks.append(
@@ -118,14 +125,24 @@ def verify_chain() -> tuple[int, list[ChainBreak]]:
     return checked, breaks
 
 
-def events(since: date | None = None, user_name: str | None = None) -> Iterable[AuditEvent]:
+def events(
+    since: date | None = None,
+    user_name: str | None = None,
+    action: str | None = None,
+    *,
+    newest_first: bool = False,
+) -> QuerySet[AuditEvent]:
+    """The audit events from ``since`` (a date), of ``user_name``, of ``action``; oldest first
+    (the export) or newest first (the FG's page)."""
     found = AuditEvent.objects.all()
     if since is not None:
         start = timezone.make_aware(datetime.combine(since, time.min))
         found = found.filter(at__gte=start)
     if user_name:
         found = found.filter(user_name=user_name)
-    return found.order_by("at", "pk").iterator()
+    if action:
+        found = found.filter(action=action)
+    return found.order_by("-at", "-pk") if newest_first else found.order_by("at", "pk")
 
 
 def as_row(event: AuditEvent) -> dict:

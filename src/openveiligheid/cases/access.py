@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.db import models
 
+from openveiligheid.accounts.access import granted_permissions
 from openveiligheid.cases.registers import REGISTERS
 
 _CACHE = "_ov_case_entitlement"
@@ -27,11 +27,7 @@ def entitled_registers(user) -> frozenset[str]:
     cached = getattr(user, _CACHE, None)
     if cached is not None:
         return cached[0]
-    codenames = set(
-        Permission.objects.filter(content_type__app_label="cases")
-        .filter(models.Q(group__user=user) | models.Q(user=user))
-        .values_list("codename", flat=True)
-    )
+    codenames = granted_permissions(user, "cases")
     registers = frozenset(r.key for r in REGISTERS.values() if r.codename in codenames)
     gemeenten = frozenset(
         apps.get_model("accounts", "Gemeente")
@@ -54,12 +50,6 @@ def may_see_register(user, register: str, gemeente_code: str | None = None) -> b
     if register not in entitled_registers(user):
         return False
     return gemeente_code is None or gemeente_code in case_gemeenten(user)
-
-
-def forget_entitlement(user) -> None:
-    """Drop the per-request cache (after roles or memberships change in the same request)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
 
 
 class CaseQuerySet(models.QuerySet):

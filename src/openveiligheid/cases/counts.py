@@ -32,6 +32,7 @@ from pathlib import Path
 from django.db.models import Count, Q, QuerySet
 
 from openveiligheid.areas.models import Area
+from openveiligheid.areas.services import area_names
 from openveiligheid.cases.models import CASE_MODELS, Case
 from openveiligheid.cases.registers import (
     DAMOCLES,
@@ -151,15 +152,6 @@ def by_wijk(cases: QuerySet) -> dict[str, int]:
     return ordered
 
 
-def wijk_names(codes) -> dict[str, str]:
-    """Wijk code -> name, from the newest division of the area register that has the code."""
-    names: dict[str, str] = {}
-    rows = Area.objects.filter(code__in=set(codes), level=WIJK).order_by("division")
-    for code, name in rows.values_list("code", "name"):
-        names[code] = name
-    return names
-
-
 def register_report(register: str, year: int, gemeente: str | None = None) -> dict:
     """The exact yearly figures of ``register`` (all gemeenten when ``gemeente`` is None).
 
@@ -180,7 +172,7 @@ def register_report(register: str, year: int, gemeente: str | None = None) -> di
     if register == WOONOVERLAST:
         report["open_naar_woningtype"] = _grouped(open_cases, "woningtype", WONINGTYPES)
     report["open_naar_wijk"] = by_wijk(open_cases)
-    report["wijknamen"] = wijk_names(report["open_naar_wijk"])
+    report["wijknamen"] = area_names(report["open_naar_wijk"])
     if register == MAATREGELEN:
         report.update(_measure_kinds(cases, year))
     if register == ONDERMIJNING:

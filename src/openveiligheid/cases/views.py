@@ -20,20 +20,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openveiligheid.accounts.access import request_scope
+from openveiligheid.accounts.access import granted_permissions, request_scope
 from openveiligheid.accounts.models import Gemeente
-from openveiligheid.areas.models import Area
+from openveiligheid.areas.services import area_names
 from openveiligheid.audit import services as audit
 from openveiligheid.audit.models import AuditEvent
 from openveiligheid.cases import services
@@ -58,7 +56,6 @@ from openveiligheid.cases.forms import (
 )
 from openveiligheid.cases.models import CASE_MODELS, Case, CasePerson, Person
 from openveiligheid.cases.registers import PURPOSES, REGISTERS, Register
-from openveiligheid.core.areacodes import BUURT, WIJK
 from openveiligheid.core.csvfiles import safe_text
 from openveiligheid.ui.pages import NO_GEMEENTE
 
@@ -103,17 +100,7 @@ def register_view(view):
 def may_read_audit(user) -> bool:
     """Whether ``user`` may read the audit log: ``audit.bekijken`` through a role or their own
     permissions, never through being a superuser (as with case data, ``cases.access``)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    cached = getattr(user, "_ov_audit_reader", None)
-    if cached is None:
-        cached = (
-            Permission.objects.filter(content_type__app_label="audit", codename="bekijken")
-            .filter(Q(group__user=user) | Q(user=user))
-            .exists()
-        )
-        user._ov_audit_reader = cached
-    return cached
+    return "bekijken" in granted_permissions(user, "audit")
 
 
 def audit_view(view):
@@ -152,15 +139,6 @@ def person_url(pk: int, doel: str | None = None, **extra) -> str:
     url = reverse("cases:persoon", kwargs={"pk": pk})
     query = {"doel": doel, **extra} if doel else extra
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def area_names(codes, level: str) -> dict[str, str]:
-    """Area code -> name, from the newest division of the area register that has it."""
-    names: dict[str, str] = {}
-    rows = Area.objects.filter(code__in=set(codes) - {""}, level=level).order_by("division")
-    for code, name in rows.values_list("code", "name"):
-        names[code] = name
-    return names
 
 
 def gemeente_name(code: str) -> str:
@@ -262,7 +240,7 @@ def case_list(request: HttpRequest, register: Register) -> HttpResponse:
     page = Paginator(cases.order_by("-opened", "number"), PER_PAGE).get_page(
         request.GET.get("pagina")
     )
-    wijken = area_names((case.wijk_code for case in page), WIJK)
+    wijken = area_names(case.wijk_code for case in page)
     rows = [(case, wijken.get(case.wijk_code, "")) for case in page]
     context = {
         "register": register,
@@ -342,8 +320,8 @@ def case_page(
         "persoon": bound.get("persoon") or PersonForm(prefix=PREFIXES["persoon"]),
         "koppeling": bound.get("koppeling") or LinkForm(prefix=PREFIXES["koppeling"]),
     }
-    wijk = area_names([case.wijk_code], WIJK).get(case.wijk_code, "")
-    buurt = area_names([case.buurt_code], BUURT).get(case.buurt_code, "")
+    wijk = area_names([case.wijk_code]).get(case.wijk_code, "")
+    buurt = area_names([case.buurt_code]).get(case.buurt_code, "")
     persons = case.persons.select_related("person").order_by("person__name", "person__pk")
     context = {
         "case": case,
@@ -545,19 +523,6 @@ def audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, dict]:
     return form, {key: value for key, value in form.cleaned_data.items() if value}
 
 
-def filtered_events(filters: dict) -> QuerySet:
-    """The audit events matching the filters, newest first."""
-    found = AuditEvent.objects.all()
-    if filters.get("sinds"):
-        start = timezone.make_aware(dt.datetime.combine(filters["sinds"], dt.time.min))
-        found = found.filter(at__gte=start)
-    if filters.get("gebruiker"):
-        found = found.filter(user_name=filters["gebruiker"])
-    if filters.get("actie"):
-        found = found.filter(action=filters["actie"])
-    return found.order_by("-at", "-pk")
-
-
 def _audit_detail(filters: dict) -> dict:
     return {key: str(value) for key, value in filters.items()}
 
@@ -581,7 +546,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         **_audit_detail(filters),
     )
     checked, breaks = audit.verify_chain()
-    page = Paginator(filtered_events(filters), AUDIT_PER_PAGE).get_page(request.GET.get("pagina"))
+    found = audit.events(
+        filters.get("sinds"), filters.get("gebruiker"), filters.get("actie"), newest_first=True
+    )
+    page = Paginator(found, AUDIT_PER_PAGE).get_page(request.GET.get("pagina"))
     context = {
         "form": form,
         "page": page,
@@ -610,9 +578,8 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         formaat=fmt,
         **_audit_detail(filters),
     )
-    events = audit.events(filters.get("sinds"), filters.get("gebruiker"))
-    action = filters.get("actie")
-    rows = [audit.as_row(event) for event in events if not action or event.action == action]
+    events = audit.events(filters.get("sinds"), filters.get("gebruiker"), filters.get("actie"))
+    rows = [audit.as_row(event) for event in events.iterator(chunk_size=2000)]
     body = audit.render(rows, fmt)
     mime = "text/csv; charset=utf-8" if fmt == "csv" else "application/json; charset=utf-8"
     response = HttpResponse(body.encode("utf-8"), content_type=mime)

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from openveiligheid.areas.models import Area
+from openveiligheid.areas.services import area_names
 from openveiligheid.dashboard.areadata import (
     LEVELS,
     AreaRow,
@@ -213,16 +213,6 @@ def card_view(
         view.sparkline_years = (first, last)
     view.notes.extend(quality_notes(card.history, view.year))
     return view
-
-
-def area_names(codes: set[str]) -> dict[str, str]:
-    """Names of gemeenten and the Netherlands by code (their codes keep their meaning)."""
-    names: dict[str, str] = {}
-    for code, name in (
-        Area.objects.filter(code__in=codes).order_by("division").values_list("code", "name")
-    ):
-        names[code] = name  # the newest division wins
-    return names
 
 
 # --- the start page --------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from openveiligheid.jobs.models import JobRun, WorkerBeat
@@ -111,9 +110,8 @@ def run_due_jobs(now: dt.datetime | None = None, jobs: list[Job] | None = None) 
     now = now or timezone.now()
     done = []
     for job in jobs if jobs is not None else JOBS:
-        if due(job, now):
-            with transaction.atomic():
-                done.append(run_job(job))
+        if due(job, now):  # each job keeps its own transactions; a failed one breaks no other
+            done.append(run_job(job))
     beat()
     return done
 

@@ -38,7 +38,7 @@ class Command(BaseCommand):
                     f"--sinds '{options['sinds']}' is geen datum; schrijf JJJJ-MM-DD, "
                     "bijvoorbeeld 2026-12-01."
                 ) from exc
-        rows = [as_row(event) for event in events(since, options["gebruiker"])]
+        rows = [as_row(e) for e in events(since, options["gebruiker"]).iterator(chunk_size=2000)]
         self.stdout.write(render(rows, options["format"]), ending="")
 
     def _check(self) -> None:
