@@ -103,6 +103,18 @@ def fg(django_user_model):
 
 
 @pytest.fixture
+def controller(django_user_model):
+    """The controller (P&C) of Groningen: money per goal, nothing else to edit."""
+    return with_role(django_user_model, "controller", "controller")
+
+
+@pytest.fixture
+def lezer(django_user_model):
+    """A reader of Groningen: sees the dashboard and the jaarverslag, edits nothing."""
+    return with_role(django_user_model, "lezer", "lezer")
+
+
+@pytest.fixture
 def adviseur_client(adviseur) -> Client:
     client = Client()
     client.force_login(adviseur)
@@ -163,6 +175,49 @@ def demo_copy(django_db_setup, django_db_blocker) -> DemoCopy | None:
             connection.close()
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f"DROP DATABASE {connection.ops.quote_name(copy.template)}")
+
+
+@pytest.fixture(scope="module")
+def demo_plan(demo_copy, django_db_blocker):
+    """The demo plan on the real demo files, shared by the tests of one module.
+
+    The demo is loaded once per session (:func:`demo_copy`) and put back here (on PostgreSQL:
+    loaded again, ~5 s). The data are committed, so the module's tests see them inside their
+    own (rolled back) transactions; afterwards the database is flushed as a transactional test
+    would.
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        plan = restore_demo(demo_copy)
+    yield plan
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+#: The name of a second gemeente's plan in the tests (:func:`breda_plan`).
+BREDA_PLAN = "Testplan Breda (fictief)"
+
+
+@pytest.fixture
+def plan(demo_plan, db):
+    """The demo plan (``policy.models.Plan``), fresh from the database for each test."""
+    from openveiligheid.policy.models import Plan
+
+    return Plan.objects.get(pk=demo_plan.pk)
+
+
+@pytest.fixture
+def breda_plan(plan):
+    """A second gemeente's plan: the demo plan's goals and indicators, for Breda (GM0758)."""
+    from openveiligheid.demo.loader import PLAN_FILE
+    from openveiligheid.policy.services import load_plan
+
+    text = PLAN_FILE.read_text(encoding="utf-8")
+    text = text.replace(f'naam: "{plan.name}"', f'naam: "{BREDA_PLAN}"', 1)
+    text = text.replace("GM0014", "GM0758").replace("Groningen", "Breda")
+    assert BREDA_PLAN in text
+    return load_plan(PLAN_FILE, text=text)
 
 
 def restore_demo(copy: DemoCopy | None):

@@ -131,11 +131,13 @@ INSTALLED_APPS = [
     "openveiligheid.ui",
     "openveiligheid.insight",
     "openveiligheid.cases",
+    "openveiligheid.planning",
     "openveiligheid.reports",
     "openveiligheid.dashboard",
     "openveiligheid.demo",
     "openveiligheid.api",
     "openveiligheid.jobs",
+    "openveiligheid.uploads",
 ]
 MIDDLEWARE = [
     "openveiligheid.core.middleware.DebugOnlyLocallyMiddleware",
@@ -168,6 +170,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "openveiligheid.dashboard.context_processors.main_menu",
                 "openveiligheid.cases.context_processors.case_menu",
+                "openveiligheid.reports.context_processors.plan_menu",
                 "openveiligheid.accounts.context_processors.gemeente_choice",
                 "openveiligheid.accounts.context_processors.single_sign_on",
             ]

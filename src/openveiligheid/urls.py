@@ -14,4 +14,9 @@ urlpatterns = [
     path("", include("openveiligheid.insight.urls")),
     path("", include("openveiligheid.dashboard.urls")),
     path("", include("openveiligheid.cases.urls")),
+    path("", include("openveiligheid.planning.urls")),
+    path("", include("openveiligheid.planning.urls_finance")),
+    path("", include("openveiligheid.reports.urls")),
+    path("", include("openveiligheid.reports.urls_public")),
+    path("", include("openveiligheid.uploads.urls")),
 ]

@@ -64,3 +64,37 @@ def assert_accessible(page, name: str) -> None:
     violations = axe_violations(page, name)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     assert not violations, f"{name}:\n{describe(violations)}"
+
+
+def fits_the_width(page) -> bool:
+    """No sideways scrolling of the page itself (tables may scroll inside their own box)."""
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+WIDER_THAN_THE_PAGE = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const box = element.getBoundingClientRect();
+    const wideChild = [...element.children].some(
+      (child) => child.getBoundingClientRect().right > width + 1
+    );
+    if (box.right > width + 1 && !wideChild && !element.closest("[role=region]")) {
+      out.push(`${element.tagName.toLowerCase()}.${element.className} ${Math.round(box.right)}`);
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+
+def assert_accessible_at_both_widths(page, name: str) -> None:
+    """axe at 1280 px, then at 320 px with the reflow check (WCAG 1.4.10: no sideways
+    scrolling of the page; tables may scroll inside their own box), then back to 1280 px."""
+    assert_accessible(page, name)
+    page.set_viewport_size({"width": 320, "height": 800})
+    wide = page.evaluate(WIDER_THAN_THE_PAGE)
+    assert fits_the_width(page), f"{name}: de pagina schuift zijwaarts op 320 px: {wide}"
+    assert_accessible(page, f"{name}-320px")
+    page.set_viewport_size({"width": 1280, "height": 900})

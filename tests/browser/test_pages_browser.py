@@ -22,7 +22,7 @@ from openveiligheid.indicators.formatting import format_number
 from openveiligheid.indicators.services import indicator_series
 from tests.conftest import member_of
 
-from .support import ARTIFACTS, axe_violations, describe
+from .support import ARTIFACTS, assert_accessible_at_both_widths
 
 PASSWORD = "browser-wachtwoord-42"
 
@@ -30,10 +30,9 @@ pytestmark = pytest.mark.browser
 
 
 def accessible(page, name: str) -> None:
-    """No axe violation of WCAG 2.1 A/AA, and a full-page screenshot."""
-    violations = axe_violations(page, name)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-    assert not violations, f"{name}:\n{describe(violations)}"
+    """No axe violation of WCAG 2.1 A/AA at 1280 and at 320 px, where the page does not scroll
+    sideways; full-page screenshots of both."""
+    assert_accessible_at_both_widths(page, name)
 
 
 @pytest.fixture

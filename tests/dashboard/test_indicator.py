@@ -68,10 +68,11 @@ def test_bicycle_registrations_series_and_wijken(adviseur_client: Client, plan: 
 
 def test_definition_in_words(adviseur_client: Client, plan: Plan) -> None:
     text = page_text(get(adviseur_client, "/indicator/misdrijven-per-1000/"))
-    assert (
-        "Het aantal misdrijven:0.0.0 (Geregistreerde misdrijven: Totaal misdrijven), gedeeld door inwoners en vermenigvuldigd met 1.000"
-        in text
-    )
+    # words first; the technical names only inside "Technische namen van de maten"
+    assert "Het aantal Geregistreerde misdrijven: Totaal misdrijven, per 1.000 inwoners." in text
+    before_details = text.split("Technische namen van de maten")[0]
+    assert "misdrijven:0.0.0" not in before_details
+    assert "misdrijven:0.0.0" in text  # behind the toelichting, for plan files
     assert "per 1.000 inwoners" in text
     assert "Lager is beter" in text
     assert "Nederland (NL01)" in text
@@ -79,7 +80,8 @@ def test_definition_in_words(adviseur_client: Client, plan: Plan) -> None:
     assert "Eerlijk gezegd" in text  # toelichting
     reported = page_text(get(adviseur_client, "/indicator/fietsdiefstal-per-1000/"))
     assert "zoals de bron het rapporteert" in reported
-    assert "diefstallen_per_1000:CRI1122" in reported
+    assert "(Geregistreerde diefstallen: Fietsdiefstal per 1.000 inwoners (zoals CBS" in reported
+    assert "diefstallen_per_1000:CRI1122" in reported.split("Technische namen van de maten")[1]
     assert "niet opnieuw berekend" in reported
     higher = page_text(get(adviseur_client, "/indicator/fietsdiefstal-opgehelderd/"))
     assert "Hoger is beter" in higher

@@ -15,14 +15,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openveiligheid.accounts.access import SESSION_KEY, Scope, visible_gemeenten
 from openveiligheid.accounts.models import Gemeente, Organisation
-from openveiligheid.demo.loader import PLAN_FILE
 from openveiligheid.indicators.models import Indicator, IndicatorTarget
 from openveiligheid.policy.models import Goal, Plan, Theme
-from openveiligheid.policy.services import load_plan, plan_for
+from openveiligheid.policy.services import plan_for
 from tests.cases.test_case_permissions import WALKED as CASE_URLS_WALKED
-from tests.conftest import member_of
-
-BREDA_PLAN = "Testplan Breda (fictief)"
+from tests.conftest import BREDA_PLAN, member_of
+from tests.planning.test_finance_access import WALKED as FINANCE_URLS_WALKED
+from tests.planning.test_plan_access import WALKED as PLAN_URLS_WALKED
+from tests.reports.test_report_access import WALKED as REPORT_URLS_WALKED
+from tests.uploads.test_upload_access import WALKED as UPLOAD_URLS_WALKED
 
 #: url name -> (arguments, method). Every page a user can reach, with a real example.
 ACCESS: dict[str, tuple[dict, str]] = {
@@ -35,6 +36,7 @@ ACCESS: dict[str, tuple[dict, str]] = {
     "insight:monitor": ({}, "get"),
     "insight:methoden": ({}, "get"),
     "insight:methode": ({"slug": "hotspots"}, "get"),
+    "insight:afspraken": ({"periode": "2017-08-28"}, "post"),
     "accounts:gemeente": ({}, "post"),
     # The yearly report of a register: aggregates, a dashboard page (suppressed outside the
     # register's role). The other register pages and the audit log: tests/cases/.
@@ -75,19 +77,11 @@ def _request(client: Client, name: str):
     return client.get(url)
 
 
-@pytest.fixture
-def breda_plan(plan) -> Plan:
-    """A second gemeente's plan: the demo plan's indicators, for Breda (GM0758)."""
-    text = PLAN_FILE.read_text(encoding="utf-8")
-    text = text.replace(f'naam: "{plan.name}"', f'naam: "{BREDA_PLAN}"', 1)
-    text = text.replace("GM0014", "GM0758").replace("Groningen", "Breda")
-    assert BREDA_PLAN in text
-    return load_plan(PLAN_FILE, text=text)
-
-
 def test_every_url_pattern_has_an_access_test() -> None:
     names = _url_names(get_resolver().url_patterns)
-    tested = PUBLIC | set(ACCESS) | set(LOGGED_IN) | CASE_URLS_WALKED
+    walked = CASE_URLS_WALKED | PLAN_URLS_WALKED | FINANCE_URLS_WALKED | UPLOAD_URLS_WALKED
+    walked |= REPORT_URLS_WALKED
+    tested = PUBLIC | set(ACCESS) | set(LOGGED_IN) | walked
     assert names - tested == set(), "URL zonder toegangstest: voeg toe aan ACCESS"
     assert (set(ACCESS) | set(LOGGED_IN)) - names == set(), "ACCESS noemt een URL die niet bestaat"
 

@@ -6,6 +6,7 @@ import pytest
 
 from django.core.management import call_command
 
+from openveiligheid.demo.example_year import EXAMPLE_IMPORTS
 from openveiligheid.demo.loader import DATA, demo_steps, load_demo, reset_demo_user
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.indicators.services import evaluate_plan, wijk_values
@@ -35,11 +36,13 @@ def test_every_demo_import_succeeds_and_a_second_load_skips_them():
     # publishing the fictitious registers' counts is an import run of its own (cases.counts)
     published = ImportRun.objects.filter(kind="registerstanden")
     imports = ImportRun.objects.exclude(kind="registerstanden")
-    assert imports.filter(status=ImportRun.SUCCEEDED).count() == len(demo_steps())
+    # the data, then the example year's goal files (money, credits, activities)
+    steps = len(demo_steps()) + len(EXAMPLE_IMPORTS)
+    assert imports.filter(status=ImportRun.SUCCEEDED).count() == steps
     publications = published.count()
     assert publications and published.filter(status=ImportRun.SUCCEEDED).count() == publications
     load_demo(lambda message: None)
-    assert imports.filter(status=ImportRun.SKIPPED).count() == len(demo_steps())
+    assert imports.filter(status=ImportRun.SKIPPED).count() == steps
     assert published.count() == publications  # nothing new imported: nothing published again
     assert not ImportRun.objects.filter(status=ImportRun.FAILED).exists()
 
@@ -101,3 +104,20 @@ def test_demo_user_gets_a_fresh_password_a_role_and_the_demo_gemeente():
     assert user is not None and may(user, VIEW_DASHBOARD, "GM0014")
     assert authenticate(RequestFactory().post("/inloggen/"), username=name, password=first) is None
     assert not may(user, VIEW_DASHBOARD, "GM0758")
+
+
+def test_the_demo_controller_enters_money_but_does_not_edit_the_plan():
+    from django.contrib.auth import get_user_model
+
+    from openveiligheid.accounts.access import may
+    from openveiligheid.accounts.roles import EDIT_FINANCE, EDIT_PLAN
+    from openveiligheid.demo.loader import reset_controller_user
+    from openveiligheid.policy.services import ensure_gemeente
+
+    Plan.objects.create(gemeente_code="GM0014", name="Veiligheidsplan")
+    ensure_gemeente("GM0014")
+    name, password = reset_controller_user()
+    user = get_user_model().objects.get(username=name)
+    assert user.check_password(password)
+    assert may(user, EDIT_FINANCE, "GM0014")
+    assert not may(user, EDIT_PLAN, "GM0014")

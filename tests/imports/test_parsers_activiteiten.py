@@ -75,7 +75,7 @@ def test_a_toelichting_over_several_lines(tmp_path):
         ),
         (
             "2-zorg;1.7;Camera's;;;;;\n",
-            "act.csv, regel 2, veld 'doel': onbekend doel '2-zorg': het plan heeft geen doel met dit id (doelen in het plan: 1-veiligheid)",
+            "act.csv, regel 2, veld 'doel': onbekend doel '2-zorg': het plan heeft geen doel met dit id of deze code (doelen in het plan: 1-veiligheid)",
         ),
         ("1-veiligheid;;Camera's;;;;;\n", "act.csv, regel 2, veld 'code': de code ontbreekt"),
         (

@@ -86,7 +86,7 @@ def test_what_is_no_amount(text, message):
     [
         (
             "7-2-9;lasten;begroting;5\n",
-            "geld.csv, regel 2, veld 'doel': onbekend doel '7-2-9': het plan heeft geen doel met dit id (doelen in het plan: 7-2-1)",
+            "geld.csv, regel 2, veld 'doel': onbekend doel '7-2-9': het plan heeft geen doel met dit id of deze code (doelen in het plan: 7-2-1)",
         ),
         (";lasten;begroting;5\n", "geld.csv, regel 2, veld 'doel': het doel ontbreekt"),
         (

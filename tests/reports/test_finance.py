@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openveiligheid.imports.parsers.financien import read_financien
 from openveiligheid.imports.parsers.kredieten import read_kredieten
-from openveiligheid.reports.finance import Amounts, Credit, overview, result
+from openveiligheid.policy.finance import Amounts, Credit, overview, result
 from tests.conftest import DATA
 
 GOALS = {"7-2-1": "7-2-1"}

@@ -1,4 +1,5 @@
-"""Everything needs a log-in, except the log-in page itself, static files and the health check.
+"""Everything needs a log-in, except the log-in page itself, static files, the health check and
+the public pages of adopted reports (``/openbaar/``, only for plans switched to public).
 
 What a logged-in user is shown is never kept by a browser or a proxy: every response to an
 authenticated request (pages, downloads, the admin) carries ``Cache-Control: no-store``.
@@ -22,7 +23,7 @@ from django.utils.cache import patch_cache_control
 
 #: Paths that handle their own authentication (the API answers 401/403 in JSON; single sign-on
 #: is a log-in) or need none.
-OPEN_PREFIXES = ("/static/", "/gezondheid/", "/api/", "/inloggen/sso/")
+OPEN_PREFIXES = ("/static/", "/gezondheid/", "/api/", "/inloggen/sso/", "/openbaar/")
 LAST_SEEN = "ov_laatst_actief"
 #: The last-seen time is written at most this often (seconds), not on every request.
 LAST_SEEN_STEP = 60

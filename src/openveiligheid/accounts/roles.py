@@ -15,6 +15,16 @@ from django.contrib.auth.models import Group, Permission
 from openveiligheid.accounts.access import VIEW_DASHBOARD
 
 AUDIT_VIEW = "audit.bekijken"
+#: Editing the plan in the web (doelen, streefwaarden, activiteiten, teksten, doel gehaald).
+EDIT_PLAN = "policy.bewerken"
+#: Entering money per goal (bedragen, kredieten, verschillenanalyse).
+EDIT_FINANCE = "policy.financien_bewerken"
+#: Freezing (vaststellen) a year of the jaarverslag after the council adopted it.
+ADOPT_REPORT = "reports.vaststellen"
+#: Writing down what was agreed with the police for a period of the Monitor.
+EDIT_MEETING_NOTES = "insight.afspraken_bewerken"
+#: Uploading figures, areas, boundaries and incidents (the analyst's imports).
+UPLOAD_DATA = "imports.add_importrun"
 
 #: Role -> permissions ("app_label.codename"). Created after every migrate.
 #: The admin's read permissions on the plan's tables (only for staff users; rows are limited
@@ -22,14 +32,26 @@ AUDIT_VIEW = "audit.bekijken"
 VIEW_PLAN_IN_ADMIN = ["policy.view_plan", "indicators.view_indicator"]
 
 ROLES: dict[str, list[str]] = {
-    "beleidsadviseur": [VIEW_DASHBOARD, *VIEW_PLAN_IN_ADMIN, "imports.view_importrun"],
+    "beleidsadviseur": [
+        VIEW_DASHBOARD,
+        *VIEW_PLAN_IN_ADMIN,
+        "imports.view_importrun",
+        EDIT_PLAN,
+        ADOPT_REPORT,
+        EDIT_MEETING_NOTES,
+    ],
     "analist": [
         VIEW_DASHBOARD,
         *VIEW_PLAN_IN_ADMIN,
         "imports.view_importrun",
-        "imports.add_importrun",
+        UPLOAD_DATA,
         "figures.view_figure",
+        EDIT_MEETING_NOTES,
     ],
+    # The municipality's controller (P&C): money per goal, nothing else to edit.
+    "controller": [VIEW_DASHBOARD, EDIT_FINANCE],
+    # Reads the dashboard and the jaarverslag, edits nothing.
+    "lezer": [VIEW_DASHBOARD],
     "bestuurder": [VIEW_DASHBOARD, *VIEW_PLAN_IN_ADMIN],
     "partner": [VIEW_DASHBOARD],
     # The case registers (cases/registers.py): each role opens one register's person-level

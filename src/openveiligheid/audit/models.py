@@ -55,10 +55,13 @@ class AuditEvent(models.Model):
     RETENTION = "bewaartermijn verwerkt"
     SUBJECT_ACCESS = "inzageverzoek"
     AUDIT_VIEWED = "auditlog bekeken"
+    PLAN_CHANGED = "plan gewijzigd"
+    REPORT_ADOPTED = "jaarverslag vastgesteld"
     ACTIONS = [LOGIN, LOGIN_FAILED, LOGOUT, IMPORT, PLAN, ROLES, MEMBERS, GEMEENTEN, USER,
                SECOND_FACTOR_SET_UP, SECOND_FACTOR_OK, SECOND_FACTOR_FAILED,
                CASE_VIEWED, CASE_CREATED, CASE_CHANGED, PERSON_VIEWED, SEARCHED, EXPORTED,
-               REGISTER_IMPORTED, RETENTION, SUBJECT_ACCESS, AUDIT_VIEWED]  # fmt: skip
+               REGISTER_IMPORTED, RETENTION, SUBJECT_ACCESS, AUDIT_VIEWED,
+               PLAN_CHANGED, REPORT_ADOPTED]  # fmt: skip
 
     at = models.DateTimeField("wanneer", default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -159,6 +159,13 @@ def is_additive(measure: str) -> bool:
     return not any(marker in prefix for marker in NON_ADDITIVE_MARKERS)
 
 
+def is_sensitive(measure: str) -> bool:
+    """Whether small counts of the measure could point at a person (public pages show 1 to 4
+    as "< 5"): the kind's ``sensitive`` flag; the stored ``Measure.sensitive`` starts from it."""
+    kind = kind_of(measure)
+    return kind is not None and kind.sensitive
+
+
 def label_for(measure: str) -> str:
     """A readable Dutch label, e.g. ``misdrijven:1.1.1`` → "Geregistreerde misdrijven:
     Diefstal/inbraak woning"; ``""`` when the catalogue has none (the name is shown then)."""

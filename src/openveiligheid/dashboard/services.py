@@ -44,6 +44,7 @@ from openveiligheid.indicators.services import (
 )
 from openveiligheid.indicators.targets import TargetError, parse_target
 from openveiligheid.policy.models import Plan
+from openveiligheid.policy.planload import current_themes
 from openveiligheid.ui.charts import Line, LineChart, Sparkline
 from openveiligheid.ui.maps import Choropleth
 
@@ -283,10 +284,10 @@ def overview(plan: Plan, year: int | None = None, theme: str = "") -> Overview:
     cards = {c.indicator.pk: card_view(c, names, period) for c in evaluated}
     placed: set[int] = set()
     themes = []
-    all_themes = list(plan.themes.prefetch_related("goals__indicators"))
+    all_themes = current_themes(plan)
     for block in all_themes:
         goals = []
-        for goal in block.goals.all():
+        for goal in block.current_goals:
             ids = [i.pk for i in goal.indicators.all() if i.pk in cards]
             placed.update(ids)
             goals.append(GoalBlock(goal.key, goal.name, goal.criteria, [cards[i] for i in ids]))
@@ -331,8 +332,10 @@ class Definition:
     """How the indicator is computed, for the page to say in words."""
 
     reported: str | None
+    reported_label: str
     measures: list[tuple[str, str]]  # (name, readable label or "")
     per_1000: str | None
+    per_1000_label: str
     better: str
     unit: str
     decimals: int
@@ -370,7 +373,7 @@ def indicator_detail(
 ) -> IndicatorDetail:
     choice = choice or MapChoice()
     results = indicator_series(plan, indicator)
-    labels = measure_labels([*indicator.measures, indicator.reported])
+    labels = measure_labels([*indicator.measures, indicator.reported, indicator.per_1000])
     codes = {plan.gemeente_code, indicator.comparison_area} - {""}
     names = area_names(codes)
     definition = indicator.to_definition()
@@ -406,8 +409,10 @@ def indicator_detail(
 def _definition(indicator: Indicator, labels: dict[str, str], names: dict[str, str]) -> Definition:
     return Definition(
         reported=indicator.reported or None,
+        reported_label=labels.get(indicator.reported, ""),
         measures=[(m, labels.get(m, "")) for m in indicator.measures],
         per_1000=indicator.per_1000 or None,
+        per_1000_label=labels.get(indicator.per_1000, "") or indicator.per_1000,
         better=better_words(indicator.better),
         unit=indicator.unit,
         decimals=indicator.decimals,

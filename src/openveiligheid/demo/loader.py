@@ -18,6 +18,7 @@ from openveiligheid.areas.services import import_area_list, import_boundaries
 from openveiligheid.cases.counts import publish_counts
 from openveiligheid.cases.importing import import_register
 from openveiligheid.cases.registers import FG_ROLE, REGISTERS, WOONOVERLAST
+from openveiligheid.demo.example_year import load_example_year
 from openveiligheid.figures.incidents import import_incidents
 from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
@@ -30,6 +31,8 @@ DATA = Path(__file__).resolve().parent / "data"
 PLAN_FILE = DATA / "voorbeeldplan.yaml"
 DEMO_USER = "demo"
 DEMO_ROLE = "beleidsadviseur"
+#: The controller of the demo (money per goal); no second factor needed.
+CONTROLLER_USER = ("demo-controller", "controller")
 DEMO_GEMEENTE = "GM0014"
 #: Extra demo accounts for the registers: (username, role). Their roles need a second factor
 #: (``OV_2FA_ROLLEN``): the first log-in asks to set up an authenticator app.
@@ -110,6 +113,7 @@ def load_demo(log: Callable[[str], None] = print) -> Plan:
             )
     plan = load_plan(PLAN_FILE)
     log(f"  plan: {plan.name} ({plan.indicators.count()} indicatoren)")
+    load_example_year(plan, log)
     return plan
 
 
@@ -119,6 +123,12 @@ def reset_demo_user() -> tuple[str, str]:
     The account is a beleidsadviseur and a member of the organisations of the demo's gemeenten.
     """
     return DEMO_USER, _reset_account(DEMO_USER, DEMO_ROLE)
+
+
+def reset_controller_user() -> tuple[str, str]:
+    """Create (or reset) the demo's controller account (money per goal) with a fresh password."""
+    name, role = CONTROLLER_USER
+    return name, _reset_account(name, role)
 
 
 def reset_register_users() -> list[tuple[str, str, str]]:

@@ -10,7 +10,8 @@ class MeasureAdmin(admin.ModelAdmin):
     come from the measure catalogue (``core/measures.py``), which the derivations read too:
     changing them here would let the analyses and the sums disagree."""
 
-    list_display = ["name", "label", "additive"]
+    list_display = ["name", "label", "additive", "sensitive"]
+    list_filter = ["sensitive"]
     search_fields = ["name", "label"]
     readonly_fields = ["name", "additive"]
 

@@ -7,7 +7,7 @@ the catalogue gives; pages, downloads and the analyses read them from there
 
 from __future__ import annotations
 
-from openveiligheid.core.measures import is_additive, label_for
+from openveiligheid.core.measures import is_additive, is_sensitive, label_for
 from openveiligheid.figures.models import Measure
 
 
@@ -15,7 +15,12 @@ def measure_ids(names: set[str]) -> dict[str, int]:
     """Name -> primary key of these measures; the missing ones are created from the catalogue."""
     existing = dict(Measure.objects.filter(name__in=names).values_list("name", "pk"))
     missing = [
-        Measure(name=name, additive=is_additive(name), label=label_for(name))
+        Measure(
+            name=name,
+            additive=is_additive(name),
+            label=label_for(name),
+            sensitive=is_sensitive(name),
+        )
         for name in sorted(names - set(existing))
     ]
     for measure in Measure.objects.bulk_create(missing):

@@ -21,6 +21,11 @@ class Measure(models.Model):
     name = models.CharField("naam", max_length=100, unique=True)
     label = models.CharField("omschrijving", max_length=255, blank=True)
     additive = models.BooleanField("optelbaar", default=True)
+    sensitive = models.BooleanField(
+        "gevoelig",
+        default=False,
+        help_text="Op openbare pagina's worden waarden 1 tot en met 4 getoond als '< 5'.",
+    )
 
     class Meta:
         verbose_name = "maat"

@@ -349,6 +349,19 @@ def _why_none_by(defn: IndicatorDefinition, figures: FigureSet, area: str, year:
     return notes
 
 
+def propose_judgement(verdicts: Iterable[str]) -> str:
+    """The proposal for "doel gehaald" from a goal's indicator verdicts: "ja" when every judged
+    indicator met its target, "nee" when none did, "deels" when some did, "" when none could
+    be judged (no target, or no figure). The advisor confirms or overrides it."""
+    judged = [v for v in verdicts if v in (GEHAALD, NIET_GEHAALD)]
+    if not judged:
+        return ""
+    met = sum(v == GEHAALD for v in judged)
+    if met == len(judged):
+        return "ja"
+    return "nee" if met == 0 else "deels"
+
+
 def default_reporting_year(years_per_indicator: Iterable[Iterable[int]]) -> int | None:
     """The default peiljaar: the newest year in which most indicators have a value.
 

@@ -25,6 +25,7 @@ class Indicator(models.Model):
     unit = models.CharField("eenheid", max_length=50, blank=True)
     note = models.TextField("toelichting", blank=True)
     source = models.CharField("bron", max_length=255, blank=True)
+    public = models.BooleanField("openbaar", default=False)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
 
     objects = gemeente_queryset("plan__gemeente_code").as_manager()
@@ -60,6 +61,9 @@ class IndicatorTarget(models.Model):
     threshold = models.FloatField("grens")
 
     objects = gemeente_queryset("indicator__plan__gemeente_code").as_manager()
+
+    def to_target(self) -> Target:
+        return Target(self.operator, self.threshold)
 
     class Meta:
         verbose_name = "streefwaarde"

@@ -7,9 +7,13 @@ parameters it was computed. A new run for the same scope replaces the old rows.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 
-from openveiligheid.accounts.access import AreaBoundQuerySet
+from openveiligheid.accounts.access import AreaBoundQuerySet, GemeenteQuerySet
+from openveiligheid.core.periods import MONTH_NAMES
 
 
 class AnalysisRun(models.Model):
@@ -138,3 +142,62 @@ class GridCell(models.Model):
     p_fdr = models.FloatField(null=True)
     hotspot_class = models.CharField(max_length=20, blank=True)
     confidence = models.FloatField(null=True)
+
+
+class MeetingNote(models.Model):
+    """What the two-weekly meeting with the police agreed for one period, as one version.
+
+    Never overwritten: each save is a new row with the next ``version``; the newest is the
+    current text, the others are the history ("eerdere versies")."""
+
+    gemeente_code = models.CharField("gemeente", max_length=6)
+    period = models.CharField("periode", max_length=10)  # "2017-08-28" (two weeks) or "2017-08"
+    version = models.PositiveIntegerField("versie")
+    #: [{"wie": …, "wat": …, "wanneer": "2017-09-15" or ""}], in the order entered
+    agreements = models.JSONField("afspraken", default=list, blank=True)
+    text = models.TextField("overige notities", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by_name = models.CharField("naam van wie vastlegde", max_length=150, blank=True)
+    created_at = models.DateTimeField("vastgelegd op", auto_now_add=True)
+
+    objects = GemeenteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "afspraken overleg politie"
+        verbose_name_plural = "afspraken overleg politie"
+        ordering = ["gemeente_code", "period", "-version"]
+        default_permissions = ("view",)
+        permissions = [
+            ("afspraken_bewerken", "Afspraken van het overleg met de politie vastleggen"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gemeente_code", "period", "version"], name="meetingnote_version"
+            )
+        ]
+        indexes = [models.Index(fields=["gemeente_code", "period"], name="meetingnote_period")]
+
+    def __str__(self) -> str:
+        return f"{self.gemeente_code} {self.period} versie {self.version}"
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """The agreements with their deadline in Dutch words ("15 september 2017")."""
+        return [
+            {**row, "wanneer_tekst": _day_words(row.get("wanneer", ""))} for row in self.agreements
+        ]
+
+
+def _day_words(text: str) -> str:
+    try:
+        day = dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return ""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

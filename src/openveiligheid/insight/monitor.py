@@ -1,24 +1,339 @@
-"""The two-weekly monitor: signals, largest changes and hotspot classes of one period.
+"""The monitor for the two-weekly meeting with the police: one period (two weeks or a month).
 
-Everything here reads stored results (:mod:`openveiligheid.insight.models`) and stored
-figures; nothing is computed with the statistics libraries at page time.
+For the chosen period: every measure with figures (or incidents) per wijk, with the change
+against the previous period and against the same period a year earlier; the signals of that
+period; the hot- and coldspots of that period (or, said in words, of the nearest earlier one);
+the incident grid (a yearly analysis, said in words); and the agreements of the meeting
+(:class:`~openveiligheid.insight.models.MeetingNote`, kept with every earlier version).
+
+Everything here reads stored figures, incidents and stored analysis results; nothing is
+computed with the statistics libraries at page time. The functions return numbers and codes
+in dataclasses; templates write them out.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import functools
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
+from openveiligheid.core.measures import label_for as catalogue_label
+from openveiligheid.figures.incidents import incident_measure
+from openveiligheid.figures.models import Figure, Incident, Measure
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.formatting import format_number
 from openveiligheid.insight import twoweekly
-from openveiligheid.insight.models import GridCell, HotspotResult, Signal, SpaceTimeResult
+from openveiligheid.insight.models import (
+    GridCell,
+    HotspotResult,
+    MeetingNote,
+    Signal,
+    SpaceTimeResult,
+)
 from openveiligheid.insight.results import hotspot_words, outline_class
 from openveiligheid.insight.twoweekly import label_for
 from openveiligheid.ui.links import area_href
-from openveiligheid.ui.maps import MapArea, choropleth, outline_legend
+from openveiligheid.ui.maps import OUTLINE_STYLES, MapArea, choropleth, outline_legend
 
-MIN_COUNT_FOR_CHANGE = 5  #: changes of smaller counts are noise, not news
+MIN_COUNT_FOR_CHANGE = 5  #: the start page's largest changes leave out smaller counts
+MAX_WIJK_TABLES = 6  #: more measures than this: the tables per wijk one at a time (page size)
+SMALL_COUNT = 5  #: counts below this are shown as "< 5" (grid cells, sensitive measures)
+TWO_WEEKS, MONTH = "twee weken", "maand"
+
+#: The early-warning methods in words (``Signal.method``).
+METHOD_WORDS = {
+    "farrington": "vergeleken met dezelfde tijd in eerdere jaren",
+    "ears": "vergeleken met de perioden ervoor",
+    "te-weinig-gegevens": "te weinig gegevens om te beoordelen",
+}
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodKey:
+    """A monitor period: a two-week block (``2017-08-28``) or a month (``2017-08``)."""
+
+    text: str
+    kind: str  # TWO_WEEKS or MONTH
+
+    @property
+    def first(self) -> dt.date:
+        if self.kind == TWO_WEEKS:
+            return dt.date.fromisoformat(self.text)
+        return dt.date(int(self.text[:4]), int(self.text[5:7]), 1)
+
+    @property
+    def last(self) -> dt.date:
+        if self.kind == TWO_WEEKS:
+            return self.first + dt.timedelta(days=twoweekly.DAYS - 1)
+        first = self.first
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+    @property
+    def label(self) -> str:
+        return label_for(self.text)
+
+    def shifted(self, steps: int) -> PeriodKey:
+        """The period ``steps`` back (two weeks or months); 26 blocks or 12 months is a year."""
+        if self.kind == TWO_WEEKS:
+            return block_period(twoweekly.block_of(self.first) - steps)
+        index = self.first.year * 12 + self.first.month - 1 - steps
+        return month_period(index // 12, index % 12 + 1)
+
+    @property
+    def year_back(self) -> int:
+        return twoweekly.PER_YEAR if self.kind == TWO_WEEKS else 12
+
+
+def block_period(block: int) -> PeriodKey:
+    return PeriodKey(twoweekly.block_text(block), TWO_WEEKS)
+
+
+def month_period(year: int, month: int) -> PeriodKey:
+    return PeriodKey(f"{year}-{month:02d}", MONTH)
+
+
+def parse_key(text: str | None) -> PeriodKey | None:
+    """A period from its text, or None for anything else."""
+    if not text:
+        return None
+    if twoweekly.is_block_text(text):
+        return block_period(twoweekly.block_of(dt.date.fromisoformat(text)))
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        month = int(text[5:])
+        return month_period(int(text[:4]), month) if 1 <= month <= 12 else None
+    return None
+
+
+def month_keys(gemeente_code: str) -> list[PeriodKey]:
+    """Months with a figure of any measure for a wijk of the gemeente."""
+    found = (
+        Figure.objects.filter(
+            area__gemeente_code=gemeente_code, area__level=WIJK, month__isnull=False
+        )
+        .values_list("year", "month")
+        .distinct()
+    )
+    return [month_period(year, month) for year, month in found]
+
+
+def _incidents(gemeente_code: str):
+    return Incident.objects.filter(area__gemeente_code=gemeente_code, area__parent__isnull=False)
+
+
+def block_range(gemeente_code: str) -> range:
+    """The two-week blocks that the gemeente's incidents cover completely."""
+    span = _incidents(gemeente_code).aggregate(first=Min("reported_at"), last=Max("reported_at"))
+    if span["first"] is None:
+        return range(0)
+    first, last = (timezone.localtime(span[k]).date() for k in ("first", "last"))
+    return twoweekly.complete_blocks(first, last)
+
+
+def block_keys(gemeente_code: str) -> list[PeriodKey]:
+    return [block_period(block) for block in block_range(gemeente_code)]
+
+
+def available_periods(gemeente_code: str) -> list[PeriodKey]:
+    """Every period with data, newest first (by last day; two weeks before a month)."""
+    keys = block_keys(gemeente_code) + month_keys(gemeente_code)
+    return sorted(keys, key=lambda k: (k.last, k.kind == TWO_WEEKS), reverse=True)
+
+
+# --- figures per wijk -------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """The change of one count against an earlier one, with its words."""
+
+    pct: float | None  # None when the earlier value is 0 or unknown
+    difference: float | None
+    word: str  # "stijging", "daling", "gelijk" or "" (no comparison)
+    judgement: str = ""  # "beter", "slechter" or "" (direction unknown or no change)
+
+
+def change_of(now: float | None, before: float | None, lower_is_better: bool | None) -> Change:
+    if now is None or before is None:
+        return Change(None, None, "")
+    difference = now - before
+    pct = difference / before * 100 if before else None
+    word = "gelijk" if difference == 0 else ("stijging" if difference > 0 else "daling")
+    judgement = ""
+    if difference and lower_is_better is not None:
+        judgement = "beter" if (difference < 0) == lower_is_better else "slechter"
+    return Change(pct, difference, word, judgement)
+
+
+def lower_is_better(measure: str) -> bool | None:
+    """Which way is better for a measure: fewer crimes and incidents, more of them cleared;
+    None where the monitor cannot tell (it then says only stijging or daling)."""
+    if measure.endswith(":opgehelderd"):
+        return False
+    if measure.startswith(("misdrijven", "diefstallen", "incidenten", "overlast")):
+        return True
+    return None
+
+
+@dataclass
+class AreaRow:
+    area: str
+    href: str
+    is_total: bool
+    now: float | None
+    previous: float | None
+    year_before: float | None
+    change_previous: Change
+    change_year: Change
+    hidden: bool = False  # a sensitive measure's small counts: shown as "< 5", no change
+
+
+@dataclass
+class MeasureTable:
+    name: str
+    label: str
+    total: AreaRow | None
+    rows: list[AreaRow]  # the wijken, by name
+    source: str  # "cijfers" (stored figures) or "meldingen" (incidents counted here)
+
+    @property
+    def slug(self) -> str:
+        return "onderwerp-" + "".join(c if c.isalnum() else "-" for c in self.name.lower())
+
+
+def _row(area, values, key: PeriodKey, lower: bool | None, sensitive: bool) -> AreaRow:
+    now = values.get(key.text)
+    previous = values.get(key.shifted(1).text)
+    year_before = values.get(key.shifted(key.year_back).text)
+    hidden = sensitive and any(
+        v is not None and 0 < v < SMALL_COUNT for v in (now, previous, year_before)
+    )
+    return AreaRow(
+        area=area.name,
+        href=area_href(area),
+        is_total=area.level == GEMEENTE,
+        now=_safe(now) if sensitive else now,
+        previous=_safe(previous) if sensitive else previous,
+        year_before=_safe(year_before) if sensitive else year_before,
+        change_previous=Change(None, None, "") if hidden else change_of(now, previous, lower),
+        change_year=Change(None, None, "") if hidden else change_of(now, year_before, lower),
+        hidden=hidden,
+    )
+
+
+def _safe(value: float | None) -> float | None:
+    return None if value is not None and 0 < value < SMALL_COUNT else value
+
+
+def _label(measure: Measure) -> str:
+    return measure.label or catalogue_label(measure.name) or measure.name
+
+
+def month_tables(gemeente_code: str, key: PeriodKey) -> list[MeasureTable]:
+    """Per measure with a wijk figure in the month: the gemeente and its wijken, with the
+    previous month and the same month a year earlier."""
+    wanted = [key, key.shifted(1), key.shifted(12)]
+    rows = Figure.objects.filter(
+        area__gemeente_code=gemeente_code,
+        area__level__in=[GEMEENTE, WIJK],
+        year__in={k.first.year for k in wanted},
+        month__in={k.first.month for k in wanted},
+    ).values_list(
+        "measure_id", "area_id", "area__level", "area__division", "year", "month", "value"
+    )
+    wanted_texts = {k.text for k in wanted}
+    values: dict = defaultdict(lambda: defaultdict(dict))
+    divisions: dict = defaultdict(set)  # measure -> divisions with a wijk figure in the month
+    for measure, area, level, division, year, month, value in rows:
+        text = f"{year}-{month:02d}"
+        if text not in wanted_texts:
+            continue
+        values[measure][area][text] = value
+        if text == key.text and level == WIJK:
+            divisions[measure].add(division)
+    measures = {m.pk: m for m in Measure.objects.filter(pk__in=divisions)}
+    areas = {a.pk: a for a in Area.objects.filter(pk__in={a for v in values.values() for a in v})}
+    tables = []
+    for measure_id, found in divisions.items():
+        measure = measures[measure_id]
+        division = max(found)  # the newest division that has the month
+        lower, sensitive = lower_is_better(measure.name), getattr(measure, "sensitive", False)
+        mine = [
+            _row(areas[a], v, key, lower, sensitive)
+            for a, v in values[measure_id].items()
+            if areas[a].division == division and (areas[a].level == GEMEENTE or key.text in v)
+        ]
+        tables.append(_table(measure, mine, "cijfers"))
+    return sorted(tables, key=lambda t: t.label.lower())
+
+
+def block_tables(gemeente_code: str, key: PeriodKey) -> list[MeasureTable]:
+    """Per incident kind with incidents in the two weeks: counts per wijk (of the incident's
+    buurt) and for the gemeente, against the previous two weeks and 26 blocks (364 days)
+    earlier. Blocks that the data do not cover completely have no count."""
+    covered = block_range(gemeente_code)
+    wanted = [
+        k for k in (key, key.shifted(1), key.shifted(26)) if twoweekly.block_of(k.first) in covered
+    ]
+    incidents = _incidents(gemeente_code)
+    counts: dict = defaultdict(lambda: defaultdict(dict))  # code -> wijk id -> period -> n
+    for k in wanted:
+        start = timezone.make_aware(dt.datetime.combine(k.first, dt.time()))
+        end = timezone.make_aware(dt.datetime.combine(k.last + dt.timedelta(days=1), dt.time()))
+        found = (
+            incidents.filter(reported_at__gte=start, reported_at__lt=end)
+            .values_list("code", "area__parent_id")
+            .annotate(n=Count("id"))
+        )
+        for code, wijk, n in found:
+            counts[code][wijk][k.text] = float(n)
+    codes = [c for c, per_wijk in counts.items() if any(key.text in v for v in per_wijk.values())]
+    if not codes:
+        return []
+    division = incidents.values_list("area__division", flat=True).first()
+    wijken = list(Area.objects.filter(gemeente_code=gemeente_code, division=division, level=WIJK))
+    gemeente = Area.objects.filter(code=gemeente_code, division=division).first()
+    measures = {
+        m.name: m for m in Measure.objects.filter(name__in=[incident_measure(c) for c in codes])
+    }
+    present = {k.text for k in wanted}
+    tables = []
+    for code in codes:
+        name = incident_measure(code)
+        measure = measures.get(name) or Measure(name=name, label=catalogue_label(name))
+        lower, sensitive = lower_is_better(name), getattr(measure, "sensitive", False)
+        per_wijk = counts[code]
+        rows = []
+        for wijk in wijken:  # a wijk without incidents counted 0: that is data too
+            values = {text: per_wijk.get(wijk.pk, {}).get(text, 0.0) for text in present}
+            rows.append(_row(wijk, values, key, lower, sensitive))
+        if gemeente is not None:
+            totals = {text: sum(v.get(text, 0.0) for v in per_wijk.values()) for text in present}
+            rows.append(_row(gemeente, totals, key, lower, sensitive))
+        tables.append(_table(measure, rows, "meldingen"))
+    return sorted(tables, key=lambda t: t.label.lower())
+
+
+def _table(measure: Measure, rows: list[AreaRow], source: str) -> MeasureTable:
+    total = next((r for r in rows if r.is_total), None)
+    wijken = sorted((r for r in rows if not r.is_total), key=lambda r: r.area.lower())
+    return MeasureTable(measure.name, _label(measure), total, wijken, source)
+
+
+# --- signals ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -37,51 +352,17 @@ class SignalView:
     alarm: bool
 
 
-@dataclass
-class ChangeView:
-    area: str
-    area_href: str
-    measure: str
-    now: float
-    before: float
-    change_pct: float | None
-    difference: float
-
-
-@dataclass
-class Monitor:
-    periods: list[str]
-    period: str | None
-    period_label: str
-    signals: list[SignalView] = field(default_factory=list)
-    series_count: int = 0
-    changes: list[ChangeView] = field(default_factory=list)
-    hotspot_classes: list = field(default_factory=list)
-    hotspots_year: list = field(default_factory=list)
-    grids: list = field(default_factory=list)
-    min_count: int = MIN_COUNT_FOR_CHANGE
-
-    @property
-    def period_groups(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
-        """The period menu: two-week periods first (the meeting's rhythm), then months."""
-        groups = {"Twee weken": [], "Maanden": []}
-        for period in self.periods:
-            group = "Twee weken" if twoweekly.is_block_text(period) else "Maanden"
-            groups[group].append((period, label_for(period), period == self.period))
-        return [(name, options) for name, options in groups.items() if options]
-
-
 def signal_views(signals, labels: dict[str, str]) -> list[SignalView]:
     return [
         SignalView(
             area=s.area.name,
             area_href=area_href(s.area),
             level=s.area.get_level_display(),
-            measure=labels.get(s.measure.name) or s.measure.name,
+            measure=labels.get(s.measure.name) or catalogue_label(s.measure.name) or s.measure.name,
             observed=s.observed,
             expected=s.expected,
             threshold=s.threshold,
-            method=s.method,
+            method=METHOD_WORDS.get(s.method, ""),
             unusual=s.unusual,
             since=s.since,
             description=s.description,
@@ -91,56 +372,7 @@ def signal_views(signals, labels: dict[str, str]) -> list[SignalView]:
     ]
 
 
-def monitor(gemeente_code: str, period: str | None = None) -> Monitor:
-    stored = Signal.objects.filter(area__gemeente_code=gemeente_code)
-    periods = sorted(set(stored.values_list("period", flat=True)), reverse=True)
-    chosen = period if period in periods else (periods[0] if periods else None)
-    result = Monitor(periods, chosen, label_for(chosen) if chosen else "")
-    if chosen is None:
-        return result
-    in_period = stored.filter(period=chosen).select_related("area", "measure")
-    alarms = in_period.filter(alarm=True).order_by("p_adjusted", "-observed")
-    labels = measure_labels(set(in_period.values_list("measure__name", flat=True)))
-    result.signals = signal_views(alarms, labels)
-    result.series_count = in_period.count()
-    result.changes = largest_changes(gemeente_code, chosen, labels)
-    result.hotspot_classes = space_time_classes(gemeente_code, labels)
-    result.hotspots_year = latest_hotspots(gemeente_code, labels)
-    result.grids = grid_views(gemeente_code)
-    return result
-
-
-def largest_changes(gemeente_code: str, period: str, labels, limit: int = 10):
-    """The largest rises and falls against the same period a year earlier, for the gemeente
-    and its wijken; both counts were stored with the signals of the period."""
-    signals = (
-        Signal.objects.filter(
-            area__gemeente_code=gemeente_code,
-            area__level__in=[GEMEENTE, WIJK],
-            period=period,
-            year_before__isnull=False,
-        )
-        .select_related("area", "measure")
-        .order_by("area__code", "measure__name")
-    )
-    changes = []
-    for signal in signals:
-        now, then = signal.observed, signal.year_before
-        if max(now, then) < MIN_COUNT_FOR_CHANGE:
-            continue
-        pct = (now - then) / then * 100 if then else None
-        changes.append(
-            ChangeView(
-                area=signal.area.name,
-                area_href=area_href(signal.area),
-                measure=labels.get(signal.measure.name) or signal.measure.name,
-                now=now,
-                before=then,
-                change_pct=pct,
-                difference=now - then,
-            )
-        )
-    return sorted(changes, key=lambda c: abs(c.difference), reverse=True)[:limit]
+# --- hotspots ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -154,20 +386,83 @@ class ClassGroup:
     areas: list[tuple[str, str]]  # (name, href)
 
 
-def _grouped(rows, label_of, code_of, labels) -> list[ClassGroup]:
+@dataclass
+class HotspotPart:
+    """The hot- and coldspots of one measure for the chosen period, or what is shown instead."""
+
+    measure: str
+    period: str  # the stored period shown ("" when none)
+    period_label: str
+    same_period: bool  # False: another (earlier) period, which the page says in words
+    newest_label: str  # the newest stored period, for "niet beschikbaar; de nieuwste …"
+    groups: list[ClassGroup]
+
+
+def _period_end(text: str) -> dt.date:
+    if len(text) == 4:
+        return dt.date(int(text), 12, 31)
+    key = parse_key(text)
+    return key.last if key else dt.date.max
+
+
+def hotspot_parts(gemeente_code: str, key: PeriodKey) -> list[HotspotPart]:
+    """Per measure: Gi* hot- and coldspots of the chosen month; for a two-week period or a
+    month without an analysis, the newest analysed month or year that ended by then."""
+    stored = HotspotResult.objects.filter(area__gemeente_code=gemeente_code)
+    periods: dict[int, set[str]] = defaultdict(set)
+    for measure_id, period in stored.values_list("measure_id", "period").distinct():
+        periods[measure_id].add(period)
+    measures = {m.pk: m for m in Measure.objects.filter(pk__in=periods)}
+    parts = []
+    for measure_id, texts in periods.items():
+        label = _label(measures[measure_id])
+        newest = max(texts, key=_period_end)
+        if key.text in texts:
+            shown = key.text
+        else:
+            earlier = [t for t in texts if _period_end(t) <= key.last]
+            shown = max(earlier, key=_period_end) if earlier else ""
+        groups = []
+        if shown:
+            rows = (
+                stored.filter(
+                    measure_id=measure_id, period=shown, hotspot_class__in=["hotspot", "coldspot"]
+                )
+                .select_related("area")
+                .order_by("area__level", "hotspot_class", "-confidence", "area__name")
+            )
+            groups = _grouped(
+                rows,
+                label,
+                lambda r: hotspot_words(r.hotspot_class, r.confidence),
+                lambda r: r.hotspot_class,
+            )
+        parts.append(
+            HotspotPart(
+                label,
+                shown,
+                label_for(shown) if shown else "",
+                shown == key.text,
+                label_for(newest),
+                groups,
+            )
+        )
+    return sorted(parts, key=lambda p: p.measure.lower())
+
+
+def _grouped(rows, measure: str, label_of, code_of) -> list[ClassGroup]:
     groups: dict[tuple, ClassGroup] = {}
     for row in rows:
-        measure = labels.get(row.measure.name) or row.measure.label or row.measure.name
-        key = (measure, row.area.level, label_of(row))
-        if key not in groups:
-            groups[key] = ClassGroup(
-                measure, row.area.get_level_display(), key[2], code_of(row), []
+        group = (row.area.level, label_of(row))
+        if group not in groups:
+            groups[group] = ClassGroup(
+                measure, row.area.get_level_display(), group[1], code_of(row), []
             )
-        groups[key].areas.append((row.area.name, area_href(row.area)))
+        groups[group].areas.append((row.area.name, area_href(row.area)))
     return list(groups.values())
 
 
-def space_time_classes(gemeente_code: str, labels) -> list[ClassGroup]:
+def space_time_classes(gemeente_code: str) -> list[ClassGroup]:
     """Areas per space-time class (Chainey), per measure and level; no-pattern areas left out."""
     rows = (
         SpaceTimeResult.objects.filter(area__gemeente_code=gemeente_code)
@@ -175,36 +470,19 @@ def space_time_classes(gemeente_code: str, labels) -> list[ClassGroup]:
         .select_related("area", "measure")
         .order_by("measure__name", "area__level", "code", "area__name")
     )
-    return _grouped(
-        rows, lambda r: f"{r.label} ({r.first_period}–{r.last_period})", lambda r: r.code, labels
-    )
-
-
-def latest_hotspots(gemeente_code: str, labels) -> list[ClassGroup]:
-    """Hot- and coldspots (Gi*, FDR) of the newest year, per measure and level."""
-    stored = HotspotResult.objects.filter(
-        area__gemeente_code=gemeente_code, period__regex=r"^\d{4}$"
-    )  # years; the newest months have their own results, shown on the map
-    rows = []
-    for measure_id in sorted(set(stored.values_list("measure_id", flat=True))):
-        mine = stored.filter(measure_id=measure_id)
-        latest = max(mine.values_list("period", flat=True))
-        rows += list(
-            mine.filter(period=latest, hotspot_class__in=["hotspot", "coldspot"])
-            .select_related("area", "measure")
-            .order_by("area__level", "hotspot_class", "-confidence", "area__name")
-        )
-    return _grouped(
-        rows,
-        lambda r: f"{hotspot_words(r.hotspot_class, r.confidence)} in {r.period}",
-        lambda r: r.hotspot_class,
-        labels,
-    )
+    groups: dict[tuple, ClassGroup] = {}
+    for row in rows:
+        label = f"{row.label} ({row.first_period}–{row.last_period})"
+        group = (row.measure_id, row.area.level, label)
+        if group not in groups:
+            groups[group] = ClassGroup(
+                _label(row.measure), row.area.get_level_display(), label, row.code, []
+            )
+        groups[group].areas.append((row.area.name, area_href(row.area)))
+    return list(groups.values())
 
 
 # --- the incident grid ------------------------------------------------------------------------
-
-SMALL_COUNT = 5  #: counts below this are shown as "< 5": a cell must not point at incidents
 
 
 @dataclass
@@ -218,13 +496,70 @@ class GridRow:
     count_below: int = SMALL_COUNT
 
 
+@dataclass(frozen=True)
+class GridMap:
+    """The density grid drawn compactly: one path per colour class and one per outline
+    style, no text per cell (the numbers are in the table beside it)."""
+
+    map_id: str
+    title: str
+    frame: tuple[int, int, int, int]  # viewBox x, y, w, h (RD metres, y flipped)
+    width: int
+    height: int
+    fills: list[tuple[str, str, str]]  # (css class, colour, all paths of that class)
+    outlines: list[tuple[str, str]]  # (css class, all paths)
+
+    @functools.cached_property
+    def svg(self) -> SafeString:
+        x, y, w, h = self.frame
+        fills = format_html_join(
+            "",
+            '<path class="{}" fill="{}" d="{}"/>',
+            ((c, colour, d) for c, colour, d in self.fills),
+        )
+        lines = format_html_join(
+            "",
+            '<path class="{}" fill="none" stroke="{}" stroke-width="{}"{} '
+            'vector-effect="non-scaling-stroke" d="{}"/>',
+            ((css, *_stroke(css), d) for css, d in self.outlines),
+        )
+        return format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" id="{}" class="kaart kaart--raster" '
+            'viewBox="{} {} {} {}" width="{}" height="{}" role="img" aria-labelledby="{}-titel">'
+            '<title id="{}-titel">{}</title>'
+            '<g fill-rule="evenodd" stroke="#ffffff" stroke-width="0.5" '
+            'vector-effect="non-scaling-stroke">{}</g><g>{}</g></svg>',
+            self.map_id,
+            x,
+            y,
+            w,
+            h,
+            self.width,
+            self.height,
+            self.map_id,
+            self.map_id,
+            self.title,
+            fills,
+            lines,
+        )
+
+
+def _stroke(css: str) -> tuple[str, str, SafeString]:
+    colour, width, dash = OUTLINE_STYLES.get(css, ("#000000", 2.0, ""))
+    extra = format_html(' stroke-dasharray="{}"', dash) if dash else SafeString()
+    return colour, str(width), extra
+
+
 @dataclass
 class GridView:
     measure: str
-    period: str
-    map: object
+    period: str  # the year of the grid
+    covers_period: bool  # whether the chosen period lies in that year
+    map: object  # the classified cells (ui.maps.Choropleth): classes, legend
+    drawing: GridMap
     outline_legend: list
     cells: int
+    hot_cells: int
     rows: list[GridRow]
 
 
@@ -239,51 +574,107 @@ def shown_count(count: int) -> str:
     return f"< {SMALL_COUNT}" if safe is None else format_number(safe, 0)
 
 
-def grid_views(gemeente_code: str) -> list[GridView]:
-    """Per incident measure, the newest grid: density map with hot/coldspot cells outlined."""
-    cells = GridCell.objects.filter(gemeente_code=gemeente_code).select_related("measure")
+def grid_views(gemeente_code: str, key: PeriodKey | None = None) -> list[GridView]:
+    """Per incident measure, the newest grid (a whole year): density classes, hot cells
+    outlined, and the hot cells summed per buurt."""
+    cells = GridCell.objects.filter(gemeente_code=gemeente_code)
     views = []
     for measure_id in sorted(set(cells.values_list("measure_id", flat=True))):
-        mine = list(cells.filter(measure_id=measure_id).order_by("cell_id"))
-        label = mine[0].measure.label or mine[0].measure.name
-        outlines, areas, rows = {}, [], []
+        mine = list(
+            cells.filter(measure_id=measure_id)
+            .select_related("measure")
+            .only(
+                "measure__name",
+                "measure__label",
+                "period",
+                "cell_id",
+                "area_name",
+                "map_path",
+                "map_xmin",
+                "map_ymin",
+                "map_xmax",
+                "map_ymax",
+                "count",
+                "density",
+                "hotspot_class",
+                "confidence",
+            )
+            .order_by("cell_id")
+        )
+        label = _label(mine[0].measure)
+        period = mine[0].period
+        areas, outlines, hot = [], {}, []
         for cell in (c for c in mine if c.map_path):
-            # Only hot cells are outlined: in a grid that is mostly empty, "coldspot" mostly
-            # says "nothing here, nor next door" and would cover the map with dashes.
-            hot = cell.hotspot_class == "hotspot"
-            css = outline_class(cell.hotspot_class, cell.confidence) if hot else None
-            words = hotspot_words(cell.hotspot_class, cell.confidence) if css else ""
+            # Only hot cells are outlined: in a mostly empty grid "coldspot" mostly says
+            # "nothing here, nor next door" and would cover the map with dashes.
+            css = (
+                outline_class(cell.hotspot_class, cell.confidence)
+                if cell.hotspot_class == "hotspot"
+                else None
+            )
             if css:
-                outlines[cell.cell_id] = (css, words)
-            display = f"{format_number(cell.density, 0)} per km² (aantal {shown_count(cell.count)})"
-            areas.append(_cell_area(MapArea, cell, display, css, words))
-            if css:
-                rows.append(cell)
-        title = f"{label}: dichtheid per km², {mine[0].period}"
+                outlines[cell.cell_id] = (css, hotspot_words(cell.hotspot_class, cell.confidence))
+                hot.append(cell)
+            areas.append(
+                MapArea(
+                    code=cell.cell_id,
+                    name="",
+                    path=cell.map_path,
+                    bounds=(cell.map_xmin, cell.map_ymin, cell.map_xmax, cell.map_ymax),
+                    value=round(cell.density),
+                    display="",
+                    href="",
+                    outline=css,
+                )
+            )
+        title = f"{label}: dichtheid per km² in {period}"
+        classified = choropleth(areas, title=title, decimals=0)
+        year = int(period) if period.isdigit() else None
         views.append(
             GridView(
                 measure=label,
-                period=mine[0].period,
-                map=choropleth(areas, title=title, decimals=0),
+                period=period,
+                covers_period=key is not None
+                and year is not None
+                and key.first.year == year == key.last.year,
+                map=classified,
+                drawing=_grid_map(classified, areas),
                 outline_legend=outline_legend(outlines),
                 cells=len(mine),
-                rows=_hot_cells_per_buurt(rows),
+                hot_cells=len(hot),
+                rows=_hot_cells_per_buurt(hot),
             )
         )
     return views
 
 
-def _cell_area(map_area, cell: GridCell, display: str, css: str | None, words: str):
-    return map_area(
-        code=cell.cell_id,
-        name=f"Vak bij {cell.area_name}" if cell.area_name else "Vak",
-        path=cell.map_path,
-        bounds=(cell.map_xmin, cell.map_ymin, cell.map_xmax, cell.map_ymax),
-        value=round(cell.density),  # whole numbers: the classes of a skewed surface
-        display=display,
-        href="",
-        label=words,
-        outline=css,
+def _grid_map(classified, areas: list[MapArea], width: int = 800) -> GridMap:
+    by_class: dict[str, list[str]] = defaultdict(list)
+    by_outline: dict[str, list[str]] = defaultdict(list)
+    for area, css in zip(areas, classified.css, strict=True):
+        by_class[css].append(area.path)
+        if area.outline:
+            by_outline[area.outline].append(area.path)
+    boxes = [a.bounds for a in areas if a.bounds]
+    if boxes:
+        xmin, ymin = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        xmax, ymax = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    else:
+        xmin = ymin = 0.0
+        xmax = ymax = 1.0
+    margin = 0.01 * max(xmax - xmin, ymax - ymin, 1.0)
+    x, y = math.floor(xmin - margin), math.floor(-ymax - margin)
+    w, h = math.ceil(xmax + margin) - x, math.ceil(-ymin + margin) - y
+    return GridMap(
+        map_id=classified.map_id,
+        title=classified.title,
+        frame=(x, y, w, h),
+        width=width,
+        height=max(1, round(width * h / w)),
+        fills=[
+            (css, classified.fills[css], "".join(paths)) for css, paths in sorted(by_class.items())
+        ],
+        outlines=[(css, "".join(paths)) for css, paths in sorted(by_outline.items())],
     )
 
 
@@ -302,6 +693,134 @@ def _hot_cells_per_buurt(cells: list[GridCell]) -> list[GridRow]:
         for name, found in per_buurt.items()
     ]
     return sorted(rows, key=lambda r: -r.density)
+
+
+# --- the agreements of the meeting --------------------------------------------------------------
+
+
+@dataclass
+class Notes:
+    current: MeetingNote | None
+    earlier: list[MeetingNote]
+
+
+def notes_of(gemeente_code: str, period: str) -> Notes:
+    """The agreements of one period: the newest version and every earlier one, newest first."""
+    versions = list(
+        MeetingNote.objects.of_gemeente(gemeente_code).filter(period=period).order_by("-version")
+    )
+    return Notes(versions[0] if versions else None, versions[1:])
+
+
+class NoteConflict(Exception):
+    """Someone else saved a version of the same period at the same moment."""
+
+
+def save_notes(
+    gemeente_code: str, period: str, agreements: list[dict], text: str, user
+) -> MeetingNote | None:
+    """Store the agreements as a new version (never overwriting one); None when nothing
+    changed against the current version (or nothing was written and there is none)."""
+    agreements = [
+        {"wie": a.get("wie", ""), "wat": a.get("wat", ""), "wanneer": a.get("wanneer", "")}
+        for a in agreements
+    ]
+    text = text.strip()
+    current = notes_of(gemeente_code, period).current
+    if current is None and not agreements and not text:
+        return None
+    if current is not None and current.agreements == agreements and current.text == text:
+        return None
+    name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    try:
+        with transaction.atomic():
+            return MeetingNote.objects.create(
+                gemeente_code=gemeente_code,
+                period=period,
+                version=(current.version + 1) if current else 1,
+                agreements=agreements,
+                text=text,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+                created_by_name=name,
+            )
+    except IntegrityError as error:  # the same version number: a save at the same moment
+        raise NoteConflict from error
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Monitor:
+    periods: list[PeriodKey]
+    key: PeriodKey | None
+    asked: str = ""  # the period asked for, when it was not available
+    tables: list[MeasureTable] = field(default_factory=list)
+    detail: list[MeasureTable] = field(default_factory=list)  # the tables per wijk shown
+    chosen_measure: str = ""
+    signals: list[SignalView] = field(default_factory=list)
+    series_count: int = 0  # series judged in the period (0: no early warning for it)
+    hotspots: list[HotspotPart] = field(default_factory=list)
+    hotspot_classes: list[ClassGroup] = field(default_factory=list)
+    grids: list[GridView] = field(default_factory=list)
+
+    @property
+    def period(self) -> str | None:
+        return self.key.text if self.key else None
+
+    @property
+    def period_label(self) -> str:
+        return self.key.label if self.key else ""
+
+    @property
+    def previous_label(self) -> str:
+        return self.key.shifted(1).label if self.key else ""
+
+    @property
+    def year_before_label(self) -> str:
+        return self.key.shifted(self.key.year_back).label if self.key else ""
+
+    @property
+    def period_groups(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+        """The period menu: two-week periods first (the meeting's rhythm), then months."""
+        groups: dict[str, list] = {"Twee weken": [], "Maanden": []}
+        for key in self.periods:
+            group = "Twee weken" if key.kind == TWO_WEEKS else "Maanden"
+            groups[group].append((key.text, key.label, key == self.key))
+        return [(name, options) for name, options in groups.items() if options]
+
+
+def monitor(gemeente_code: str, period: str | None = None, measure: str | None = None) -> Monitor:
+    """The monitor of one period: the asked one if it has data, else the newest."""
+    periods = available_periods(gemeente_code)
+    asked = parse_key(period)
+    key = asked if asked in periods else (periods[0] if periods else None)
+    result = Monitor(periods, key, asked=period if period and asked != key else "")
+    if key is None:
+        return result
+    result.tables = (block_tables if key.kind == TWO_WEEKS else month_tables)(gemeente_code, key)
+    names = [t.name for t in result.tables]
+    if measure in names:
+        result.chosen_measure = measure
+        result.detail = [t for t in result.tables if t.name == measure]
+    elif len(result.tables) <= MAX_WIJK_TABLES:
+        result.detail = result.tables
+    stored = Signal.objects.filter(area__gemeente_code=gemeente_code, period=key.text)
+    alarms = (
+        stored.filter(alarm=True)
+        .select_related("area", "measure")
+        .order_by("p_adjusted", "-observed")
+    )
+    labels = measure_labels(set(stored.values_list("measure__name", flat=True)))
+    result.signals = signal_views(alarms, labels)
+    result.series_count = stored.count()
+    result.hotspots = hotspot_parts(gemeente_code, key)
+    result.hotspot_classes = space_time_classes(gemeente_code)
+    result.grids = grid_views(gemeente_code, key)
+    return result
+
+
+# --- the start page -----------------------------------------------------------------------------
 
 
 @dataclass

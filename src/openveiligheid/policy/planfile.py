@@ -26,9 +26,20 @@ ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: a "billion laughs" document is refused while it is composed, before anything is built.
 MAX_ALIASES = 50
 MAX_EXPANDED_NODES = 100_000
-PLAN_KEYS = {"gemeente", "naam", "periode", "indeling", "omschrijving", "themas", "indicatoren"}
+PLAN_KEYS = {
+    "gemeente",
+    "naam",
+    "periode",
+    "indeling",
+    "omschrijving",
+    "openbaar",
+    "themas",
+    "indicatoren",
+}
 THEME_KEYS = {"id", "naam", "omschrijving", "doelen"}
-GOAL_KEYS = {"id", "naam", "criteria", "omschrijving", "indicatoren"}
+GOAL_KEYS = {"id", "code", "naam", "criteria", "omschrijving", "portefeuillehouder", "indicatoren"}
+#: A goal's code as the budget numbers it: ``7.2.1``, ``1E``, ``II.3``.
+GOAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,19}$")
 INDICATOR_KEYS = {
     "id",
     "naam",
@@ -42,6 +53,7 @@ INDICATOR_KEYS = {
     "eenheid",
     "toelichting",
     "bron",
+    "openbaar",
 }
 
 
@@ -64,6 +76,9 @@ class GoalSpec:
     criteria: str
     indicators: list[str]
     line: int
+    code: str = ""
+    description: str = ""
+    portfolio_holder: str = ""
 
 
 @dataclass
@@ -87,7 +102,13 @@ class PlanSpec:
     indicator_lines: dict[str, int]
     indicator_notes: dict[str, str] = field(default_factory=dict)
     indicator_sources: dict[str, str] = field(default_factory=dict)
+    #: indicators marked ``openbaar: ja`` (shown on the public page of an adopted report)
+    public_indicators: set[str] = field(default_factory=set)
+    public: bool = False
     text: str = ""
+
+    def goals(self) -> list[GoalSpec]:
+        return [goal for theme in self.themes for goal in theme.goals]
 
 
 def read_plan(path: Path | str, text: str | None = None, data: bytes | None = None) -> PlanSpec:
@@ -231,7 +252,7 @@ class _PlanReader:
                 "indeling",
             )
             division = None
-        indicators, lines, notes, sources = self._indicators(doc)
+        indicators, lines, notes, sources, public = self._indicators(doc)
         themes = self._themes(doc, indicators)
         return PlanSpec(
             gemeente=gemeente,
@@ -244,6 +265,8 @@ class _PlanReader:
             indicator_lines=lines,
             indicator_notes=notes,
             indicator_sources=sources,
+            public_indicators=public,
+            public=self._flag(doc, "openbaar"),
         )
 
     # -- helpers -------------------------------------------------------------------------
@@ -270,6 +293,13 @@ class _PlanReader:
             self.add(f"'{key}' moet tekst zijn", self._line(mapping, key), key)
             return ""
         return str(value).strip()
+
+    def _flag(self, mapping: LineDict, key: str) -> bool:
+        value = mapping.get(key, False)
+        if not isinstance(value, bool):
+            self.add(f"'{key}' moet ja of nee zijn", self._line(mapping, key), key)
+            return False
+        return value
 
     def _id(self, mapping: LineDict, seen: dict[str, int], what: str) -> str | None:
         value = mapping.get("id")
@@ -325,6 +355,7 @@ class _PlanReader:
         lines: dict[str, int] = {}
         notes: dict[str, str] = {}
         sources: dict[str, str] = {}
+        public: set[str] = set()
         seen: dict[str, int] = {}
         for item in self._mappings(self._list(doc, "indicatoren"), "indicator"):
             self._unknown_keys(item, INDICATOR_KEYS, "indicator")
@@ -335,7 +366,9 @@ class _PlanReader:
                 lines[ident] = item.line
                 notes[ident] = self._text(item, "toelichting")
                 sources[ident] = self._text(item, "bron")
-        return defs, lines, notes, sources
+                if self._flag(item, "openbaar"):
+                    public.add(ident)
+        return defs, lines, notes, sources, public
 
     def _indicator(self, item: LineDict, ident: str) -> IndicatorDefinition | None:
         measures, reported = item.get("som"), item.get("waarde")
@@ -416,11 +449,12 @@ class _PlanReader:
         themes: list[ThemeSpec] = []
         theme_ids: dict[str, int] = {}
         goal_ids: dict[str, int] = {}
+        goal_codes: dict[str, int] = {}
         for item in self._mappings(self._list(doc, "themas"), "thema"):
             self._unknown_keys(item, THEME_KEYS, "thema")
             ident = self._id(item, theme_ids, "thema")
             goals = [
-                self._goal(g, goal_ids, indicators)
+                self._goal(g, goal_ids, goal_codes, indicators)
                 for g in self._mappings(self._list(item, "doelen"), "doel")
             ]
             themes.append(
@@ -438,20 +472,53 @@ class _PlanReader:
             )
         return themes
 
-    def _goal(self, item: LineDict, seen: dict[str, int], indicators) -> GoalSpec | None:
+    def _goal(
+        self, item: LineDict, seen: dict[str, int], codes: dict[str, int], indicators
+    ) -> GoalSpec | None:
         self._unknown_keys(item, GOAL_KEYS, "doel")
         ident = self._id(item, seen, "doel")
+        code = self._goal_code(item, codes)
         refs = self._list(item, "indicatoren")
         for ref, line in zip(refs, refs.item_lines if refs else [], strict=False):
             if not isinstance(ref, str) or ref not in indicators:
                 self.add(
                     f"onbekende indicator '{ref}' (niet in 'indicatoren')", line, "indicatoren"
                 )
-        criteria = self._text(item, "criteria") or self._text(item, "omschrijving")
         name = self._text(item, "naam", required=True)
         if not ident:
             return None
-        return GoalSpec(ident, name, criteria, [str(r) for r in refs], item.line)
+        return GoalSpec(
+            ident,
+            name,
+            self._text(item, "criteria"),
+            [str(r) for r in refs],
+            item.line,
+            code=code,
+            description=self._text(item, "omschrijving"),
+            portfolio_holder=self._text(item, "portefeuillehouder"),
+        )
+
+    def _goal_code(self, item: LineDict, seen: dict[str, int]) -> str:
+        """The goal's code in the budget (``7.2.1``), optional, unique within the plan."""
+        code = self._text(item, "code")
+        line = self._line(item, "code")
+        if not code:
+            return ""
+        if not GOAL_CODE.match(code):
+            self.add(
+                f"doelcode {code[:30]!r} mag alleen letters, cijfers, punten en - bevatten "
+                "(ten hoogste 20 tekens), bijvoorbeeld 7.2.1",
+                line,
+                "code",
+            )
+            return ""
+        if code in seen:
+            self.add(
+                f"doelcode '{code}' komt dubbel voor (ook op regel {seen[code]})", line, "code"
+            )
+            return ""
+        seen[code] = line
+        return code
 
 
 def unknown_measures(spec: PlanSpec, known: set[str], file_name: str) -> list[InputProblem]:

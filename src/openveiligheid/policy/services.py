@@ -16,15 +16,17 @@ from openveiligheid.audit.services import record
 from openveiligheid.core.errors import InputError
 from openveiligheid.figures.models import Measure
 from openveiligheid.imports.services import read_input_file
-from openveiligheid.indicators.models import Indicator, IndicatorTarget
-from openveiligheid.policy.models import Goal, Plan, Theme
-from openveiligheid.policy.planfile import PlanSpec, read_plan, unknown_measures
+from openveiligheid.policy.history import record_change
+from openveiligheid.policy.models import Plan
+from openveiligheid.policy.planfile import read_plan, unknown_measures
+from openveiligheid.policy.planload import plan_document, store_plan
 
 
 def load_plan(
     path: Path | str, *, text: str | None = None, data: bytes | None = None, user=None
 ) -> Plan:
-    """Validate a plan file and store it, replacing an earlier plan with the same name.
+    """Validate a plan file and store it, updating an earlier plan with the same name by key
+    (``policy.planload``: what hangs off its goals stays).
 
     Every measure the plan uses must be known (imported before), except ``extern:`` measures,
     which the municipality reports itself. Errors name the YAML line; nothing is stored then.
@@ -39,18 +41,19 @@ def load_plan(
         raise InputError(problems)
     with transaction.atomic():
         ensure_gemeente(spec.gemeente)
-        Plan.objects.filter(gemeente_code=spec.gemeente, name=spec.name).delete()
-        plan = Plan.objects.create(
-            gemeente_code=spec.gemeente,
-            name=spec.name,
-            period=spec.period,
-            division=spec.division,
-            description=spec.description,
-            source_file=path.name,
-            source_text=spec.text,
+        earlier = Plan.objects.filter(gemeente_code=spec.gemeente, name=spec.name).first()
+        before = plan_document(earlier) if earlier else None
+        plan, goals = store_plan(spec, path.name)
+        if before == plan_document(plan):
+            return plan  # the same plan again (also after web edits it overwrote: none)
+        record_change(
+            plan,
+            "plan",
+            plan.name,
+            f"planbestand {path.name} ingelezen",
+            {key: [", ".join(ids), ""] for key, ids in goals.items() if ids},
+            user,
         )
-        indicators = _save_indicators(plan, spec)
-        _save_themes(plan, spec, indicators)
         record(
             AuditEvent.PLAN,
             f"plan {plan.name} ({plan.gemeente_code})",
@@ -58,59 +61,10 @@ def load_plan(
             purpose="beleid vastleggen",
             bestand=path.name,
             sha256=hashlib.sha256(spec.text.encode("utf-8")).hexdigest(),
-            indicatoren=len(indicators),
+            indicatoren=len(spec.indicators),
+            **{f"doelen_{key}": ids for key, ids in goals.items() if ids},
         )
     return plan
-
-
-def _save_indicators(plan: Plan, spec: PlanSpec) -> dict[str, Indicator]:
-    saved: dict[str, Indicator] = {}
-    for order, (key, definition) in enumerate(spec.indicators.items()):
-        indicator = Indicator.objects.create(
-            plan=plan,
-            key=key,
-            name=definition.name,
-            measures=list(definition.measures),
-            reported=definition.reported or "",
-            per_1000=definition.per_1000 or "",
-            better=definition.better,
-            decimals=definition.decimals,
-            comparison_area=definition.comparison_area or "",
-            unit=definition.unit,
-            note=spec.indicator_notes.get(key, ""),
-            source=spec.indicator_sources.get(key, ""),
-            order=order,
-        )
-        IndicatorTarget.objects.bulk_create(
-            IndicatorTarget(
-                indicator=indicator, year=year, operator=t.operator, threshold=t.threshold
-            )
-            for year, t in definition.targets.items()
-        )
-        saved[key] = indicator
-    return saved
-
-
-def _save_themes(plan: Plan, spec: PlanSpec, indicators: dict[str, Indicator]) -> None:
-    for theme_order, theme_spec in enumerate(spec.themes):
-        theme = Theme.objects.create(
-            plan=plan,
-            key=theme_spec.id,
-            name=theme_spec.name,
-            description=theme_spec.description,
-            order=theme_order,
-        )
-        for goal_order, goal_spec in enumerate(theme_spec.goals):
-            goal = Goal.objects.create(
-                theme=theme,
-                key=goal_spec.id,
-                name=goal_spec.name,
-                criteria=goal_spec.criteria,
-                order=goal_order,
-            )
-            goal.indicators.set(
-                [indicators[key] for key in goal_spec.indicators if key in indicators]
-            )
 
 
 def plan_for(scope: Scope) -> Plan | None:

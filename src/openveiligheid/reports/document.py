@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openveiligheid.core.areacodes import NETHERLANDS
 from openveiligheid.core.numbers import format_number
 from openveiligheid.indicators.formatting import format_change, format_target
 from openveiligheid.indicators.output import HEADINGS as INDICATOR_HEADINGS
+from openveiligheid.policy.finance import ROW_LABELS
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,7 @@ FINANCE_HEADINGS = (
     "Onttrekking aan reserves",
     "Saldo",
 )
-FINANCE_ROWS = (
-    ("begroting", "Vastgestelde begroting"),
-    ("mutaties_projecten", "+ mutaties projecten"),
-    ("begrotingswijzigingen", "+ begrotingswijzigingen"),
-    ("begroting_tm_december", "Begroting t/m december"),
-    ("jaarrekening", "− Jaarrekening"),
-    ("resultaat", "Resultaat"),
-)
+FINANCE_ROWS = tuple((name, label) for name, (label, _total) in ROW_LABELS.items())
 PARTS = ("lasten", "baten", "toevoeging", "onttrekking")
 ACTIVITY_HEADINGS = (
     "Code",
@@ -102,6 +97,13 @@ def blocks(report: dict) -> list[Block]:
 
 def _goal(out: list[Block], goal: dict, year: int) -> None:
     out.append(Heading(3, f"Doel {goal['doel']}: {goal['naam']}"))
+    if goal.get("omschrijving"):
+        out.append(Paragraph(goal["omschrijving"]))
+    if goal.get("portefeuillehouder"):
+        out.append(Paragraph(f"Portefeuillehouder: {goal['portefeuillehouder']}"))
+    if goal.get("toelichting_realisatie"):
+        out.append(Heading(4, "Toelichting op realisatie"))
+        out.append(Paragraph(goal["toelichting_realisatie"]))
     if goal.get("criteria"):
         out.append(Heading(4, "Criteria"))
         out.append(Paragraph(goal["criteria"]))
@@ -110,23 +112,109 @@ def _goal(out: list[Block], goal: dict, year: int) -> None:
         out.append(activities_table(goal["activiteiten"]))
     else:
         out.append(Paragraph("Geen activiteiten opgegeven."))
-    out.append(Heading(4, "Beleidsindicatoren"))
-    if goal["indicatoren"]:
-        out.append(indicators_table(goal["indicatoren"]))
-        notes = [f"{r['name']}: {note}" for r in goal["indicatoren"] for note in r["notes"]]
-        if notes:
-            out.append(Notes(tuple(notes)))
-    else:
-        out.append(Paragraph("Dit doel heeft geen indicatoren."))
+    _indicators(out, goal)
+    _judgement(out, goal.get("doel_gehaald") or {})
     out.append(Heading(4, "Financieel overzicht"))
     if goal["financien"] is None:
         out.append(Paragraph("Geen financiële gegevens voor dit doel."))
     else:
         out.append(finance_table(goal["financien"]))
         out.append(Notes((RESULT_NOTE,)))
+    if goal.get("verschillenanalyse"):
+        out.append(Heading(4, "Verschillenanalyse"))
+        out.append(Paragraph(goal["verschillenanalyse"]))
     if goal["kredieten"]:
         out.append(Heading(4, "Kredieten"))
         out.append(credits_table(goal["kredieten"], year))
+
+
+def _indicators(out: list[Block], goal: dict) -> None:
+    out.append(Heading(4, "Beleidsindicatoren en kengetallen"))
+    if not goal["indicatoren"]:
+        out.append(Paragraph("Dit doel heeft geen indicatoren."))
+        return
+    if goal.get("kengetallen"):
+        verdicts = {r["indicator"]: r["verdict"] for r in goal["indicatoren"]}
+        table, notes = key_figures_table(goal["kengetallen"], verdicts)
+        out.append(table)
+    else:  # a report object from before the five-year table
+        out.append(indicators_table(goal["indicatoren"]))
+        notes = [f"{r['name']}: {note}" for r in goal["indicatoren"] for note in r["notes"]]
+    if notes:
+        out.append(Notes(tuple(notes)))
+
+
+JUDGEMENT_WORDS = {"ja": "Ja", "nee": "Nee", "deels": "Deels"}
+
+
+def judgement_text(judgement: dict) -> str:
+    """ "Doel gehaald" in words, saying whether it is the advisor's or still a proposal, and
+    whether the advisor overrode the proposal."""
+    given, proposed = judgement.get("oordeel", ""), judgement.get("voorstel", "")
+    if not given:
+        if not proposed:
+            return "Nog niet beoordeeld; de indicatoren geven geen voorstel (geen doel of cijfer)."
+        return f"Voorstel op grond van de indicatoren: {proposed} (nog niet bevestigd)."
+    text = JUDGEMENT_WORDS.get(given, given)
+    if proposed and proposed != given:
+        text += f" (afwijkend van het voorstel op grond van de indicatoren: {proposed})"
+    return text + "."
+
+
+def _judgement(out: list[Block], judgement: dict) -> None:
+    out.append(Heading(4, "Doel gehaald"))
+    out.append(Paragraph(judgement_text(judgement)))
+    if judgement.get("toelichting"):
+        out.append(Paragraph(judgement["toelichting"]))
+
+
+NOT_AVAILABLE = "nb"
+
+
+def key_figures_table(rows: list[dict], verdicts: dict[str, str]) -> tuple[Table, list[str]]:
+    """The table "Beleidsindicatoren en kengetallen": per indicator a row with five years,
+    the target of the reporting year and whether it was met, and a row for its comparison
+    area (NL); "nb" where a figure is not available. Notes become numbered footnotes."""
+    years = [cell["jaar"] for cell in rows[0]["waarden"]]
+    headings = ("Indicator", *(str(y) for y in years), f"Doel {years[-1]}", "Gehaald")
+    table_rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for row in rows:
+        marks = ""
+        for note in row["voetnoten"]:
+            if note not in notes:
+                notes.append(note)
+            marks += f" [{notes.index(note) + 1}]"
+        decimals = row["decimalen"]
+        name = row["naam"] + (f" ({row['eenheid']})" if row.get("eenheid") else "") + marks
+        table_rows.append(
+            (
+                name,
+                *(_figure(c["waarde"], decimals) for c in row["waarden"]),
+                format_target(row["doel"]),
+                verdicts.get(row["indicator"], ""),
+            )
+        )
+        if row.get("vergelijkingsgebied"):
+            table_rows.append(
+                (
+                    f"  {comparison_name(row['vergelijkingsgebied'])}",
+                    *(_figure(c["waarde"], decimals) for c in row["vergelijking"]),
+                    "",
+                    "",
+                )
+            )
+    numbered = [f"[{n}] {note}" for n, note in enumerate(notes, start=1)]
+    numeric = frozenset(range(1, len(years) + 1))
+    return Table(headings, tuple(table_rows), numeric=numeric), numbered
+
+
+def comparison_name(code: str) -> str:
+    return "Nederland" if code == NETHERLANDS else code
+
+
+def _figure(value: float | None, decimals: int) -> str:
+    return NOT_AVAILABLE if value is None else format_number(value, decimals)
 
 
 def activities_table(activities: list[dict]) -> Table:

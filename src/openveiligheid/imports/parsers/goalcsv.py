@@ -104,7 +104,7 @@ def goal_of(
         known = sorted(set(goals))
         listed = ", ".join(known[:GOALS_LISTED]) + (" …" if len(known) > GOALS_LISTED else "")
         problems.add(
-            f"onbekend doel '{shorten(value)}': het plan heeft geen doel met dit id "
+            f"onbekend doel '{shorten(value)}': het plan heeft geen doel met dit id of deze code "
             f"(doelen in het plan: {listed or 'geen'})",
             line,
             "doel",

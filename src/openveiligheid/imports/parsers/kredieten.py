@@ -2,7 +2,7 @@
 
 One line per goal and project: the size of the credit up to and including the year, what was
 spent up to and including the year before, and what was spent this year, in whole euros. The
-remaining credit is computed (``reports.finance``). See ``docs/data-formats/financien.md``.
+remaining credit is computed (``policy.finance``). See ``docs/data-formats/financien.md``.
 """
 
 from __future__ import annotations

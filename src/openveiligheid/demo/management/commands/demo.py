@@ -9,7 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from openveiligheid.core.signals import server_starting
-from openveiligheid.demo.loader import load_demo, reset_demo_user, reset_register_users
+from openveiligheid.demo.loader import (
+    load_demo,
+    reset_controller_user,
+    reset_demo_user,
+    reset_register_users,
+)
 
 
 class Command(BaseCommand):
@@ -35,6 +40,10 @@ class Command(BaseCommand):
                 f"Inloggen als '{username}' met wachtwoord "
                 f"'{password}' (nieuw bij elke start)."
             )
+        )
+        controller, secret = reset_controller_user()
+        self.stdout.write(
+            f"Financiën per doel (controller): '{controller}' met wachtwoord '{secret}'"
         )
         self.stdout.write(
             "Registers (verzonnen casussen) met tweestapsverificatie (authenticator-app instellen "

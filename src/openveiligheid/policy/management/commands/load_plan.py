@@ -5,7 +5,10 @@ from openveiligheid.policy.services import load_plan
 
 
 class Command(BaseCommand):
-    help = "Lees een veiligheidsplan (YAML) in; een plan met dezelfde naam wordt vervangen."
+    help = (
+        "Lees een veiligheidsplan (YAML) in; een plan met dezelfde naam wordt bijgewerkt "
+        "(doelen die uit het bestand zijn verdwenen, worden gemarkeerd als verwijderd)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")

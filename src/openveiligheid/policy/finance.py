@@ -22,6 +22,30 @@ PARTS = ("lasten", "baten", "toevoeging", "onttrekking")
 COST_PARTS = ("lasten", "toevoeging")
 STEPS = ("begroting", "mutaties_projecten", "begrotingswijzigingen", "jaarrekening")
 
+#: How the reference document names the parts (columns) and entered steps.
+PART_LABELS = {
+    "lasten": "Lasten",
+    "baten": "Baten",
+    "toevoeging": "Toevoeging aan reserves",
+    "onttrekking": "Onttrekking aan reserves",
+}
+STEP_LABELS = {
+    "begroting": "Vastgestelde begroting",
+    "mutaties_projecten": "Mutaties projecten",
+    "begrotingswijzigingen": "Begrotingswijzigingen",
+    "jaarrekening": "Jaarrekening",
+}
+#: The rows of the overview as printed (label, whether it is a total row); the page and the
+#: jaarverslag both draw these.
+ROW_LABELS = {
+    "begroting": ("Vastgestelde begroting", False),
+    "mutaties_projecten": ("+ mutaties projecten", False),
+    "begrotingswijzigingen": ("+ begrotingswijzigingen", False),
+    "begroting_tm_december": ("Begroting t/m december", True),
+    "jaarrekening": ("− Jaarrekening", False),
+    "resultaat": ("Resultaat", True),
+}
+
 
 @dataclass(frozen=True)
 class Amounts:

@@ -1,0 +1,322 @@
+"""Uploading a file in the web: which kinds of file there are, who may upload which, and the
+mapping from a chosen kind to the import service the command line calls for it.
+
+Every kind calls the *same* service function as its command (``import_figures``,
+``import_areas``, ``import_boundaries``, ``import_incidents``, ``load_plan``, and the plan's
+yearly files of ``policy.yearimports``), with the same options. Those services read the file
+(refusing one that is too large before reading it), record an :class:`ImportRun`, write in one
+transaction and store nothing on any error. The only addition here is for the plan file,
+whose command records no run: :func:`import_plan_file` wraps ``load_plan`` in the same run
+machinery (``imports.services.open_run``/``execute``), so that the upload report and the
+history show it like every other import, and refuses a plan of another gemeente than the one
+the user works for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+
+from openveiligheid.accounts.access import may
+from openveiligheid.accounts.roles import EDIT_FINANCE, EDIT_PLAN, UPLOAD_DATA
+from openveiligheid.areas.services import import_area_list, import_boundaries
+from openveiligheid.core.errors import InputError, InputProblem
+from openveiligheid.core.textfiles import shorten
+from openveiligheid.figures.incidents import import_incidents
+from openveiligheid.figures.services import import_figures
+from openveiligheid.imports.models import ImportRun
+from openveiligheid.imports.services import execute, open_run, skip_if_imported
+from openveiligheid.policy.models import Plan
+from openveiligheid.policy.planfile import read_plan
+from openveiligheid.policy.services import load_plan
+from openveiligheid.policy.yearimports import import_activities, import_credits, import_finance
+
+log = logging.getLogger(__name__)
+
+#: The kind of run :func:`import_plan_file` records.
+PLAN_KIND = "plan"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of file a user can upload."""
+
+    key: str
+    label: str
+    permission: str
+    description: str
+    doc: str
+    #: the extra form fields this kind uses (names of ``forms.UploadForm`` fields)
+    options: tuple[str, ...] = ()
+    #: of those, the ones it needs
+    required: tuple[str, ...] = ()
+    #: the ``ImportRun.kind`` its service records
+    run_kind: str = ""
+    #: whether it works on the plan of the chosen gemeente
+    needs_plan: bool = False
+
+
+KINDS: list[Kind] = [
+    Kind(
+        "cijfers",
+        "Cijfers",
+        UPLOAD_DATA,
+        "Een CBS-opendatabestand (typed data set, bijvoorbeeld 83651NED of 47018NED, met "
+        "puntkomma's) of een cijfers-CSV met de kolommen measure, area, period en value. "
+        "Het formaat blijkt uit de kop van het bestand.",
+        "docs/data-formats/cbs-opendata.md en docs/data-formats/cijfers.md",
+        options=("indeling", "periode", "dataset", "vervang_alles"),
+        run_kind="figures",
+    ),
+    Kind(
+        "gebieden",
+        "Gebiedenlijst",
+        UPLOAD_DATA,
+        "De CBS-lijst van wijken en buurten van één gebiedsindeling (WijkenEnBuurten.csv van "
+        "tabel 47018NED): codes en namen.",
+        "docs/data-formats/gebieden.md",
+        options=("indeling",),
+        required=("indeling",),
+        run_kind="areas",
+    ),
+    Kind(
+        "grenzen",
+        "Gebiedsgrenzen",
+        UPLOAD_DATA,
+        "GeoJSON met de grenzen van buurten of wijken (EPSG:4326), met de gebiedscode in "
+        "statcode, BU_CODE, WK_CODE of code.",
+        "docs/data-formats/gebieden.md",
+        options=("indeling",),
+        run_kind="boundaries",
+    ),
+    Kind(
+        "incidenten",
+        "Politie-incidenten",
+        UPLOAD_DATA,
+        "Incidenten van de politie met coördinaten (CSV met komma's, zoals de open data van "
+        "de politie); ze worden per buurt en maand geteld.",
+        "docs/data-formats/politie-incidenten.md",
+        options=("indeling", "vervang_alles"),
+        run_kind="incidents",
+    ),
+    Kind(
+        "plan",
+        "Veiligheidsplan",
+        EDIT_PLAN,
+        "Het plan als YAML-bestand: thema's, doelen, indicatoren en streefwaarden. Een plan "
+        "met dezelfde naam wordt bijgewerkt; wat aan de doelen hangt blijft staan.",
+        "docs/data-formats/plan-yaml.md",
+        run_kind=PLAN_KIND,
+    ),
+    Kind(
+        "activiteiten",
+        "Activiteiten",
+        EDIT_PLAN,
+        "Activiteiten per doel met hun status (doel;code;activiteit;inhoud;planning;"
+        "financien;risico;toelichting), voor een jaar en een rapportagemoment.",
+        "docs/data-formats/activiteiten.md",
+        options=("jaar", "moment"),
+        required=("jaar", "moment"),
+        run_kind="activiteiten",
+        needs_plan=True,
+    ),
+    Kind(
+        "financien",
+        "Financiën",
+        EDIT_FINANCE,
+        "Bedragen per doel uit het financiële systeem (doel;onderdeel;stap;bedrag), hele "
+        "euro's, voor een jaar.",
+        "docs/data-formats/financien.md",
+        options=("jaar",),
+        required=("jaar",),
+        run_kind="financien",
+        needs_plan=True,
+    ),
+    Kind(
+        "kredieten",
+        "Kredieten",
+        EDIT_FINANCE,
+        "Kredieten per doel (doel;project;omvang;gerealiseerd_tm_vorig_jaar;besteding), hele "
+        "euro's, voor een jaar.",
+        "docs/data-formats/financien.md",
+        options=("jaar",),
+        required=("jaar",),
+        run_kind="kredieten",
+        needs_plan=True,
+    ),
+]
+KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
+#: ImportRun.kind -> the label of its kind (the history names runs of the command line too).
+RUN_KIND_LABELS = {kind.run_kind: kind.label for kind in KINDS}
+
+
+def allowed_kinds(user, gemeente_code: str | None) -> list[Kind]:
+    """The kinds ``user`` may upload while working for ``gemeente_code``."""
+    if gemeente_code is None:
+        return []
+    granted = {perm for perm in {k.permission for k in KINDS} if may(user, perm, gemeente_code)}
+    return [kind for kind in KINDS if kind.permission in granted]
+
+
+@dataclass
+class Options:
+    """The extra choices of an upload, as the commands take them."""
+
+    indeling: int | None = None
+    periode: str | None = None
+    dataset: str | None = None
+    vervang_alles: bool = False
+    jaar: int | None = None
+    moment: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What an upload left: its run (also when it failed) and any warnings."""
+
+    run: ImportRun | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def upload(
+    kind: Kind,
+    uploaded: UploadedFile,
+    options: Options,
+    user,
+    plan: Plan | None,
+    gemeente_code: str,
+) -> Outcome:
+    """Import ``uploaded`` as ``kind`` through its service; the run is returned also when the
+    file is refused (the service recorded why). Nothing is stored on any error."""
+    last = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    warnings: list[str] = []
+    try:
+        with _upload_on_disk(uploaded) as (path, data):
+            run = _call(kind, path, data, options, user, plan, gemeente_code, warnings)
+    except InputError:
+        run = None
+    except Exception:  # the service recorded the failure ("onverwachte fout") on the run
+        log.exception("Inlezen via de website mislukt (%s, %s)", kind.key, uploaded.name)
+        run = None
+    if run is None:
+        run = (
+            ImportRun.objects.filter(pk__gt=last, user=user, kind=kind.run_kind)
+            .order_by("-pk")
+            .first()
+        )
+    return Outcome(run, warnings)
+
+
+def _call(kind, path, data, options: Options, user, plan, gemeente_code, warnings) -> ImportRun:
+    """The service of ``kind``, called as its management command calls it."""
+    if kind.key == "cijfers":
+        return import_figures(
+            path,
+            data=data,
+            division=options.indeling,
+            dataset=options.dataset or None,
+            period=options.periode or None,
+            replace_all=options.vervang_alles,
+            user=user,
+        )
+    if kind.key == "gebieden":
+        return import_area_list(path, division=options.indeling, data=data, user=user)
+    if kind.key == "grenzen":
+        return import_boundaries(path, division=options.indeling, data=data, user=user)
+    if kind.key == "incidenten":
+        return import_incidents(
+            path,
+            division=options.indeling,
+            data=data,
+            replace_all=options.vervang_alles,
+            user=user,
+        )
+    if kind.key == "plan":
+        return import_plan_file(path, data, user, gemeente_code)
+    if kind.key == "activiteiten":
+        run, found = import_activities(plan, options.jaar, path, data, user, options.moment)
+        warnings.extend(found)
+        return run
+    if kind.key == "financien":
+        return import_finance(plan, options.jaar, path, data, user)
+    if kind.key == "kredieten":
+        return import_credits(plan, options.jaar, path, data, user)
+    raise ValueError(f"unknown kind {kind.key}")
+
+
+def import_plan_file(path: Path | str, data: bytes | None, user, gemeente_code: str) -> ImportRun:
+    """``load_plan`` (as the command ``load_plan`` calls it) recorded as an import run.
+
+    The plan must be of ``gemeente_code`` (the gemeente the user works for in the web); the
+    same file again for the same plan is "already imported", as for every other import."""
+    path = Path(path)
+    run, data = open_run(PLAN_KIND, path, data, user)
+
+    def work(run: ImportRun) -> str:
+        spec = read_plan(path, data=data)
+        digest = hashlib.sha256(spec.name.encode("utf-8")).hexdigest()[:8]
+        run.dataset = f"plan-{spec.gemeente}-{shorten(spec.name, 70)}-{digest}"
+        run.format = "plan-yaml"
+        run.read = len(spec.goals())
+        if spec.gemeente != gemeente_code:
+            raise InputError(
+                [
+                    InputProblem(
+                        path.name,
+                        f"dit plan is van gemeente {spec.gemeente}, u werkt nu voor "
+                        f"{gemeente_code}; kies eerst de gemeente van het plan (als u daarvoor "
+                        "mag werken)",
+                        field="gemeente",
+                    )
+                ]
+            )
+        skip_if_imported(run)
+        plan = load_plan(path, data=data, user=user)
+        run.updated = run.read
+        return (
+            f"Plan '{plan.name}' ingelezen: {plan.themes.count()} thema's, "
+            f"{run.read} doelen, {plan.indicators.count()} indicatoren."
+        )
+
+    return execute(run, work)
+
+
+@contextmanager
+def _upload_on_disk(uploaded: UploadedFile) -> Iterator[tuple[Path, bytes | None]]:
+    """The upload as the services take a file: ``(path, data)`` with ``path`` named as the
+    uploaded file. A large upload (that Django streamed to a temporary file) is given as a
+    path to that file, so that the service checks its size *before* reading it, as for a file
+    on the command line; a small one (in memory) as its bytes."""
+    name = _safe_name(uploaded.name)
+    temporary = getattr(uploaded, "temporary_file_path", None)
+    if temporary is None:
+        uploaded.seek(0)
+        yield Path(name), uploaded.read()
+        return
+    folder = tempfile.mkdtemp(prefix="ov-upload-")
+    try:
+        link = Path(folder) / name
+        os.symlink(temporary(), link)
+        yield link, None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _safe_name(name: str | None) -> str:
+    """The file name as the report shows it: no folders, not empty, at most 200 bytes."""
+    name = Path(name or "").name.replace("\x00", "")
+    if name in {"", ".", ".."}:
+        return "bestand"
+    while len(name.encode("utf-8")) > 200:
+        stem, suffix = os.path.splitext(name)
+        name = stem[:-1] + suffix if stem else name[:-1]
+    return name

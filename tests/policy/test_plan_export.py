@@ -1,0 +1,29 @@
+"""The plan file export: the demo plan, written out, loads to the same plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from openveiligheid.policy.planfile import read_plan
+from openveiligheid.policy.planload import plan_document, plan_yaml
+from openveiligheid.policy.services import load_plan
+from tests.conftest import write
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_plan_exports_to_a_file_that_loads_to_the_same_plan(plan, tmp_path):
+    text = plan_yaml(plan)
+    assert text.startswith("# Plan ")
+    spec = read_plan("export.yaml", text=text)
+    assert spec.name == plan.name and len(spec.goals()) == 9
+    assert {g.code for g in spec.goals()} >= {"1.1", "4.2"}
+    renamed = text.replace(f"naam: '{plan.name}'", "naam: Kopie", 1).replace(
+        f"naam: {plan.name}", "naam: Kopie", 1
+    )
+    assert renamed != text
+    copy = load_plan(write(tmp_path, "kopie.yaml", renamed))
+    original, again = plan_document(plan), plan_document(copy)
+    assert again.pop("naam") == "Kopie"
+    original.pop("naam")
+    assert again == original
