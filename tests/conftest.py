@@ -67,7 +67,13 @@ def with_role(django_user_model, username: str, role: str, code: str = "GM0014")
     """A user with ``role`` (a group of accounts/roles.py), member for gemeente ``code``."""
     user = django_user_model.objects.create_user(username, password=PASSWORD)
     user.groups.add(Group.objects.get(name=role))
-    names = {"GM0014": "Groningen", "GM0758": "Breda", "GM0637": "Zoetermeer"}
+    names = {
+        "GM0014": "Groningen",
+        "GM0758": "Breda",
+        "GM0637": "Zoetermeer",
+        "GM0193": "Zwolle",
+        "GM0268": "Nijmegen",
+    }
     return member_of(user, code, names.get(code, code))
 
 

@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> None:
     if command in STATELESS:
         # Stateless and demo use need no secret key of their own.
         os.environ.setdefault("OV_DEMO", "true")
+        if command == "demo":  # a regional demo: Groningen first (incidents, Monitor, grid)
+            os.environ.setdefault("OV_STANDAARDGEMEENTE", "GM0014")
     else:
         _make_data_dir()
     from django.core.management import execute_from_command_line

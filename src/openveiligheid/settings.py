@@ -102,6 +102,13 @@ SESSION_IDLE_MINUTES = env_int(
     "Minutes without a request after which a user is logged out (0: no idle time-out; the "
     "session still ends after OV_SESSION_AGE).",
 )
+DEFAULT_GEMEENTE = env_str(
+    "OV_STANDAARDGEMEENTE",
+    "",
+    "CBS code of the gemeente shown first to a user who works for several and has not chosen "
+    "one yet in this session (a regional installation's own gemeente); empty: the first by "
+    "name that has a plan. The demo sets GM0014.",
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -101,3 +101,16 @@ def test_gebruiker_refuses_unknown_roles_and_organisations():
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="anna").exists()
+
+
+def test_the_installations_default_gemeente_comes_first_unless_one_was_chosen(adviseur, settings):
+    from openveiligheid.accounts.access import choose_default
+    from tests.conftest import member_of
+
+    member_of(adviseur, "GM0758", "Breda")  # Breda comes first by name
+    assert choose_default(adviseur).code == "GM0758"
+    settings.DEFAULT_GEMEENTE = "GM0014"
+    assert choose_default(adviseur).code == "GM0014"
+    assert choose_default(adviseur, preferred="GM0758").code == "GM0758"  # the user's choice
+    settings.DEFAULT_GEMEENTE = "GM0363"  # not one of the user's: ignored
+    assert choose_default(adviseur).code == "GM0758"

@@ -129,7 +129,17 @@ def test_every_page_type(journey):
         .order_by("code")
         .values_list("code", flat=True)[:2]
     )
-    page.locator("select#gebied").select_option(chosen)
+    # the default choice (the gemeente and two wijken) is unticked; two wijken are found by
+    # searching for their names and ticked
+    ticked = page.locator("input[name=gebied]:checked")
+    while ticked.count():
+        ticked.first.uncheck()
+    for code in chosen:
+        name = Area.objects.get(code=code, division=2017).name
+        page.get_by_label("Zoek een wijk of buurt").fill(name)
+        page.get_by_role("button", name="Zoeken").click()
+        page.wait_for_url(re.compile(r"zoek="))
+        page.locator(f"#gebied-{code}").check()
     for year in ("2015", "2016"):
         page.get_by_label(year, exact=True).check()
     page.get_by_role("button", name="Vergelijk").click()

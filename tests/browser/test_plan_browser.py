@@ -57,7 +57,7 @@ def test_a_year_of_the_plan_from_target_to_word(advisor, tmp_path):
     page.get_by_label("Streefwaarde 2023").fill("< 15000")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".utrecht-alert, .message, [role=status]").first).to_be_visible()
-    target = IndicatorTarget.objects.get(indicator__key=INDICATOR, year=2023)
+    target = IndicatorTarget.objects.get(indicator__plan=plan, indicator__key=INDICATOR, year=2023)
     assert (target.operator, target.threshold) == ("<", 15000)
 
     # An activity status at the najaarsnota, oranje without a toelichting: saved, with a warning.
@@ -82,7 +82,7 @@ def test_a_year_of_the_plan_from_target_to_word(advisor, tmp_path):
     page.get_by_role("button", name="Inlezen").click()
     page.wait_for_url(re.compile(r"/inlezen/\d+/$"))
     check(page, "35-inlezen-resultaat")
-    amounts = FinanceAmount.objects.filter(goal__key=GOAL, year=2023)
+    amounts = FinanceAmount.objects.filter(goal__theme__plan=plan, goal__key=GOAL, year=2023)
     assert list(amounts.values_list("step", "part", "amount")) == [
         ("begroting", "lasten", 1_300_000)
     ]

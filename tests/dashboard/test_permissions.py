@@ -19,7 +19,7 @@ from openveiligheid.indicators.models import Indicator, IndicatorTarget
 from openveiligheid.policy.models import Goal, Plan, Theme
 from openveiligheid.policy.services import plan_for
 from tests.cases.test_case_permissions import WALKED as CASE_URLS_WALKED
-from tests.conftest import BREDA_PLAN, member_of
+from tests.conftest import BREDA_PLAN, member_of, with_role
 from tests.planning.test_finance_access import WALKED as FINANCE_URLS_WALKED
 from tests.planning.test_plan_access import WALKED as PLAN_URLS_WALKED
 from tests.reports.test_report_access import WALKED as REPORT_URLS_WALKED
@@ -205,24 +205,27 @@ def test_a_link_to_an_area_of_another_own_gemeente_switches_to_it(
 
 
 def test_visible_to_is_the_one_filter_for_gemeente_bound_rows(
-    plan, breda_plan, adviseur, elsewhere, nobody
+    plan, breda_plan, adviseur, elsewhere, nobody, django_user_model
 ):
+    # the regional demo: Groningen, Breda (its own plan and the test's) and Nijmegen
+    nijmegen = with_role(django_user_model, "nijmegen", "beleidsadviseur", "GM0268")
     models = [Plan, Theme, Goal, Indicator, IndicatorTarget]
     for model in models:
         everything = model.objects.count()
-        mine = model.objects.visible_to(adviseur)
-        theirs = model.objects.visible_to(elsewhere)
-        assert mine.count() + theirs.count() == everything > 0, model
+        counts = [model.objects.visible_to(u).count() for u in (adviseur, elsewhere, nijmegen)]
+        assert sum(counts) == everything > 0 and all(counts), model
         assert model.objects.visible_to(nobody).count() == 0  # no role: nothing
     assert set(Plan.objects.visible_to(adviseur)) == {plan}
-    assert set(Plan.objects.visible_to(elsewhere)) == {breda_plan}
+    theirs = set(Plan.objects.visible_to(elsewhere))
+    assert breda_plan in theirs and {p.gemeente_code for p in theirs} == {"GM0758"}
 
 
 def test_a_superuser_sees_every_gemeente_but_anonymous_none(plan, breda_plan, django_user_model):
     from django.contrib.auth.models import AnonymousUser
 
     admin = django_user_model.objects.create_superuser("beheer", password="x")
-    assert set(visible_gemeenten(admin).values_list("code", flat=True)) == {"GM0014", "GM0758"}
+    codes = set(visible_gemeenten(admin).values_list("code", flat=True))
+    assert codes == {"GM0014", "GM0758", "GM0268"}  # the regional demo
     assert visible_gemeenten(AnonymousUser()).count() == 0
     assert Plan.objects.visible_to(AnonymousUser()).count() == 0
     breda = Gemeente.objects.get(code="GM0758")

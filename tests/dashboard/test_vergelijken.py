@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
 import pytest
 
 from django.test import Client
 
+from openveiligheid.areas.models import Area
+from openveiligheid.core.areacodes import BUURT
 from openveiligheid.dashboard.areadata import per_1000
 from openveiligheid.figures.models import Figure
 from openveiligheid.figures.services import figure_set, measure_labels
@@ -213,7 +214,7 @@ def test_default_page_shows_gemeente_and_first_wijken_in_the_latest_year(
     assert expected and table(content)[1:] == expected
     # the choices are shown as chosen in the form
     for code in codes:
-        assert re.search(rf'<option value="{code}" selected>', content)
+        assert f'id="gebied-{code}" name="gebied" value="{code}" checked' in content
     assert f'id="jaar-{latest}" name="jaar" value="{latest}" checked' in content
     assert not messages(content)
 
@@ -222,3 +223,19 @@ def test_other_divisions_are_offered(adviseur_client: Client, plan: Plan) -> Non
     content = get(adviseur_client, "/vergelijken/")
     assert '<input type="hidden" name="indeling" value="2024">' in content
     assert '<a class="utrecht-link" href="?indeling=2017">2017</a>' in content
+
+
+def test_areas_are_found_by_searching_their_name(adviseur_client: Client, plan: Plan) -> None:
+    buurt = Area.objects.filter(division=2017, level=BUURT).order_by("code").first()
+    page = get(adviseur_client, f"/vergelijken/?indeling=2017&zoek={buurt.name.upper()}")
+    assert f'id="gebied-{buurt.code}"' in page  # found, in any case, to tick
+    assert "Ctrl" not in page  # no multiple-select list to Ctrl-click
+    nothing = get(adviseur_client, "/vergelijken/?indeling=2017&zoek=xyzzy")
+    assert "Geen gebied gevonden met &#x27;xyzzy&#x27;" in nothing
+
+
+def test_a_sent_form_without_ticked_areas_compares_nothing(adviseur_client: Client, plan: Plan):
+    page = get(adviseur_client, "/vergelijken/?indeling=2017&zoek=")
+    assert "Kies hierboven een of meer gebieden." in page
+    chosen = get(adviseur_client, "/vergelijken/?indeling=2017&zoek=&gebied=WK001400&jaar=2016")
+    assert 'id="gebied-WK001400" name="gebied" value="WK001400" checked' in chosen

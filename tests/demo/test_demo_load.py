@@ -103,7 +103,7 @@ def test_demo_user_gets_a_fresh_password_a_role_and_the_demo_gemeente():
     user = authenticate(RequestFactory().post("/inloggen/"), username=name, password=second)
     assert user is not None and may(user, VIEW_DASHBOARD, "GM0014")
     assert authenticate(RequestFactory().post("/inloggen/"), username=name, password=first) is None
-    assert not may(user, VIEW_DASHBOARD, "GM0758")
+    assert not may(user, VIEW_DASHBOARD, "GM0193")  # Zwolle: in no demo plan
 
 
 def test_the_demo_controller_enters_money_but_does_not_edit_the_plan():

@@ -14,12 +14,14 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from openveiligheid.policy.models import Change, Goal
+from tests.conftest import with_role
 from tests.planning.conftest import ACTIVITY, GOAL, INDICATOR, YEAR
 
 #: url name -> (arguments, method, data, edit). ``edit``: needs ``policy.bewerken``.
 PAGES: dict[str, tuple[dict, str, dict, bool]] = {
     "planning:plan": ({}, "get", {}, False),
     "planning:export": ({}, "get", {}, False),
+    "planning:activiteiten-export": ({}, "get", {}, False),
     "planning:wijzigingen": ({}, "get", {}, False),
     "planning:doel": ({"key": GOAL}, "get", {}, False),
     "planning:doel-bewerken": ({"key": GOAL}, "get", {}, True),
@@ -156,9 +158,11 @@ def test_a_beleidsadviseur_of_another_gemeente_sees_nothing_of_this_one(
 
 
 def test_a_beleidsadviseur_of_a_gemeente_without_a_plan_gets_no_other_plan(
-    client: Client, plan, elsewhere
+    client: Client, plan, django_user_model
 ) -> None:
-    client.force_login(elsewhere)
+    # Zwolle has no plan in the demo (Groningen, Breda and Nijmegen have)
+    zwolle = with_role(django_user_model, "zwolle", "beleidsadviseur", "GM0193")
+    client.force_login(zwolle)
     for name, (kwargs, method, _, _) in PAGES.items():
         url = reverse(name, kwargs=kwargs)
         response = client.post(url) if method == "post" else client.get(url)

@@ -27,3 +27,20 @@ def test_the_demo_plan_exports_to_a_file_that_loads_to_the_same_plan(plan, tmp_p
     assert again.pop("naam") == "Kopie"
     original.pop("naam")
     assert again == original
+
+
+def test_the_activities_export_reads_back_unchanged(plan, tmp_path):
+    from openveiligheid.imports.models import ImportRun
+    from openveiligheid.policy.models import ActivityStatus
+    from openveiligheid.policy.yearimports import import_activities
+    from openveiligheid.policy.yearwork import activities_csv
+
+    data = activities_csv(plan, 2023)
+    text = data.decode("utf-8-sig")
+    assert text.startswith("doel;code;activiteit;inhoud;planning;financien;risico;toelichting\r\n")
+    assert "\r\n2.1;2.1-2;Cameratoezicht binnenstad vervangen en evalueren;oranje;rood;" in text
+    assert text.count("\r\n") == 1 + 15  # the header and the demo's 15 activities
+    statuses = ActivityStatus.objects.count()
+    run, _ = import_activities(plan, 2023, "export.csv", data=data, moment="jaarrekening")
+    assert run.status == ImportRun.SUCCEEDED
+    assert ActivityStatus.objects.count() == statuses  # the same statuses: no new history rows

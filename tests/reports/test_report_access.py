@@ -134,9 +134,11 @@ def test_a_beleidsadviseur_of_another_gemeente_sees_only_their_own_plan(
 
 
 def test_a_beleidsadviseur_of_another_gemeente_without_a_plan_sees_no_plan(
-    client: Client, plan, elsewhere
+    client: Client, plan, django_user_model
 ) -> None:
-    client.force_login(elsewhere)
+    # Zwolle has no plan in the demo (Groningen, Breda and Nijmegen have)
+    zwolle = with_role(django_user_model, "zwolle", "beleidsadviseur", "GM0193")
+    client.force_login(zwolle)
     page = client.get(url("reports:jaarverslag"))
     assert page.status_code == 200
     assert "Er is nog geen veiligheidsplan ingelezen" in page.content.decode()

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from openveiligheid.imports.models import ImportRun
+from tests.conftest import with_role
 from tests.uploads.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -176,13 +177,18 @@ def test_a_user_of_another_gemeente_sees_only_their_own(plan, adviseur_run, else
     history = client.get(reverse("uploads:geschiedenis")).content.decode()
     assert adviseur_run.file_name not in history
     assert client.get(_url("uploads:resultaat", adviseur_run)).status_code == 404
-    # Breda has no plan: its yearly files cannot go anywhere, and nothing lands in Groningen's
     response = client.post(
         reverse("uploads:inlezen"),
         {"soort": "financien", "jaar": 2022, "bestand": SimpleUploadedFile("f.csv", b"x")},
     )
     assert response.status_code == 403  # money is the controller's
-    response = client.post(
+    assert not ImportRun.objects.filter(user=elsewhere).exists()
+
+
+def test_yearly_files_of_a_gemeente_without_a_plan_go_nowhere(plan, django_user_model) -> None:
+    # Zwolle has no plan in the demo: its yearly files cannot land in anyone else's plan
+    zwolle = with_role(django_user_model, "zwolle", "beleidsadviseur", "GM0193")
+    response = logged_in(zwolle).post(
         reverse("uploads:inlezen"),
         {
             "soort": "activiteiten",
@@ -192,8 +198,8 @@ def test_a_user_of_another_gemeente_sees_only_their_own(plan, adviseur_run, else
         },
     )
     assert response.status_code == 200
-    assert "De gemeente Breda heeft nog geen plan" in response.content.decode()
-    assert not ImportRun.objects.filter(user=elsewhere).exists()
+    assert "De gemeente Zwolle heeft nog geen plan" in response.content.decode()
+    assert not ImportRun.objects.filter(user=zwolle).exists()
 
 
 def test_a_run_is_seen_only_by_its_own_user(

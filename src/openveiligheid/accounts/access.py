@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import models
 
@@ -113,12 +114,13 @@ class Scope:
 def choose_default(
     user, preferred: str | None = None, prefer: Iterable[str] | None = None
 ) -> Gemeente | None:
-    """The gemeente shown: ``preferred`` if visible, else the first visible one (by name) whose
-    code is in ``prefer`` (the callers pass the gemeenten that have a plan, as a lazy queryset
-    that is only evaluated here, when no choice is remembered), else the first."""
+    """The gemeente shown: ``preferred`` if visible, else the installation's default
+    (``OV_STANDAARDGEMEENTE``) if visible, else the first visible one (by name) whose code is
+    in ``prefer`` (the callers pass the gemeenten that have a plan, as a lazy queryset that is
+    only evaluated here, when no choice is remembered), else the first."""
     visible = visible_gemeenten(user).order_by("name", "code")
-    if preferred:
-        found = visible.filter(code=preferred).first()
+    for code in (preferred, settings.DEFAULT_GEMEENTE):
+        found = visible.filter(code=code).first() if code else None
         if found:
             return found
     first_preferred = visible.filter(code__in=prefer).first() if prefer is not None else None

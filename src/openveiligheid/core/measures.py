@@ -90,6 +90,15 @@ CATALOGUE: dict[str, MeasureKind] = {
             ),
             codes="SoortDiefstal_83651NED.csv",
         ),
+        MeasureKind(
+            "overlast",
+            "Geregistreerde overlast",
+            COUNT,
+            True,
+            ("politie-47024NED", "politie-47021NED"),
+            code_label="Geregistreerde overlast: {title}",
+            codes="SoortOverlast_47021NED.csv",
+        ),
         MeasureKind("inwoners", "Inwoners", COUNT, True, ("cbs-85984NED",)),
         MeasureKind(
             "incidenten",

@@ -15,15 +15,21 @@ from openveiligheid.indicators.engine import POPULATION, indicator_value
 from openveiligheid.policy.models import Plan
 
 MAX_COLUMNS = 12
+#: How many areas a search shows at most (the rest: search more precisely).
+MAX_FOUND = 25
+LEVEL_ORDER = {GEMEENTE: 0, WIJK: 1, BUURT: 2}
 
 
 @dataclass(frozen=True)
 class ComparisonChoice:
-    """``?gebied=WK001400&gebied=WK001401&jaar=2015&jaar=2016&indeling=2017``."""
+    """``?gebied=WK001400&gebied=WK001401&jaar=2015&jaar=2016&indeling=2017&zoek=oost``."""
 
     areas: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     division: int | None = None
+    search: str = ""
+    #: the form was sent (a search or "Vergelijk"): no areas ticked means none, not the default
+    submitted: bool = False
 
     @classmethod
     def from_query(cls, query: QueryDict) -> ComparisonChoice:
@@ -34,6 +40,8 @@ class ComparisonChoice:
             areas=tuple(dict.fromkeys(codes)),
             years=tuple(sorted(set(years))),
             division=int(division) if division.isdigit() else None,
+            search=query.get("zoek", "").strip()[:100],
+            submitted="zoek" in query,
         )
 
 
@@ -58,7 +66,10 @@ class Row:
 class Comparison:
     division: int | None
     divisions: list[int]
-    options: list[tuple[str, list[tuple[str, str]]]]  # (group, [(code, name)])
+    chosen_areas: list[tuple[str, str]]  # (code, name), in the order chosen
+    found: list[tuple[str, str]]  # areas to add: the search's matches, else the gemeente and wijken
+    search: str
+    found_more: bool  # the search matched more than MAX_FOUND areas
     chosen: tuple[str, ...]
     years: list[int]
     chosen_years: tuple[int, ...]
@@ -89,7 +100,9 @@ def comparison(plan: Plan, choice: ComparisonChoice) -> Comparison:
         messages.append(
             f"Niet gevonden in gebiedsindeling {division}: {', '.join(unknown)}; weggelaten."
         )
-    chosen = tuple(c for c in choice.areas if c in areas) or _default_areas(plan, areas)
+    chosen = tuple(c for c in choice.areas if c in areas)
+    if not chosen and not choice.submitted:
+        chosen = _default_areas(plan, areas)
     measures = _measures(chosen, division)
     figures = figure_set({*measures, POPULATION}, set(chosen), division=division)
     years = sorted({y for code in chosen for y in figures.years(measures, code)})
@@ -97,12 +110,18 @@ def comparison(plan: Plan, choice: ComparisonChoice) -> Comparison:
     if choice.years and not set(choice.years) <= set(years):
         messages.append("Jaren zonder cijfers voor deze gebieden zijn weggelaten.")
     columns = [Column(c, areas[c].name, y) for c in chosen for y in chosen_years][:MAX_COLUMNS]
+    found = _found(areas, choice.search, chosen)
+    if choice.search and not found:
+        messages.append(f"Geen gebied gevonden met '{choice.search}' in de naam of code.")
     if len(chosen) * len(chosen_years) > MAX_COLUMNS:
         messages.append(f"Er passen {MAX_COLUMNS} kolommen naast elkaar; de rest is weggelaten.")
     return Comparison(
         division=division,
         divisions=divisions,
-        options=_options(areas),
+        chosen_areas=[(code, areas[code].name) for code in chosen],
+        found=found[:MAX_FOUND],
+        search=choice.search,
+        found_more=len(found) > MAX_FOUND,
         chosen=chosen,
         years=years,
         chosen_years=chosen_years,
@@ -134,15 +153,18 @@ def _measures(codes: tuple[str, ...], division: int | None) -> list[str]:
     return sorted(set(names) - {POPULATION})
 
 
-def _options(areas: dict[str, Area]) -> list[tuple[str, list[tuple[str, str]]]]:
-    groups = []
-    for level, label in ((GEMEENTE, "Gemeente"), (WIJK, "Wijken"), (BUURT, "Buurten")):
-        members = sorted(
-            ((a.code, a.name) for a in areas.values() if a.level == level), key=lambda m: m[1]
-        )
-        if members:
-            groups.append((label, members))
-    return groups
+def _found(areas: dict[str, Area], search: str, chosen: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Areas the user may add: those whose name or code contains ``search`` (any case), or,
+    without a search, the gemeente and its wijken; never one already chosen."""
+    needle = search.casefold()
+    if needle:
+        matches = [
+            a for a in areas.values() if needle in a.name.casefold() or needle in a.code.casefold()
+        ]
+    else:
+        matches = [a for a in areas.values() if a.level in (GEMEENTE, WIJK)]
+    matches.sort(key=lambda a: (LEVEL_ORDER.get(a.level, 3), a.name))
+    return [(a.code, a.name) for a in matches if a.code not in chosen]
 
 
 def _rows(measures: list[str], figures, columns: list[Column]) -> list[Row]:

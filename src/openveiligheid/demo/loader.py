@@ -1,5 +1,8 @@
-"""The demo municipality: Groningen (GM0014) on real public data shipped in ``demo/data``, plus
-fictitious case registers (``demo/data/registers``: invented cases, no real persons)."""
+"""The demo: a regional installation of three gemeenten on real public data shipped in
+``demo/data``, each with a fictitious example plan. Groningen (GM0014) has the most: bike-theft
+incidents for the Monitor and the grid, and fictitious case registers (``demo/data/registers``:
+invented cases, no real persons). Breda (GM0758) and Nijmegen (GM0268) have recent crime figures
+per buurt (``demo/data/regio``, built by ``scripts/make_regional_demo.py``)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,9 @@ from openveiligheid.policy.services import gemeenten_with_plans, load_plan
 
 DATA = Path(__file__).resolve().parent / "data"
 PLAN_FILE = DATA / "voorbeeldplan.yaml"
+REGIO = DATA / "regio"
+#: The plans of the other gemeenten of the demo, loaded after Groningen's.
+REGIONAL_PLAN_FILES = [REGIO / "voorbeeldplan_breda.yaml", REGIO / "voorbeeldplan_nijmegen.yaml"]
 DEMO_USER = "demo"
 DEMO_ROLE = "beleidsadviseur"
 #: The controller of the demo (money per goal); no second factor needed.
@@ -67,10 +73,23 @@ DEMO_IMPORTS: list[tuple[str, Callable[..., ImportRun], str, int]] = [
     ("landelijke cijfers", import_figures, "landelijk_2012_2023.csv", 2024),
 ]
 
+#: Breda and Nijmegen, after Groningen (``regio/SOURCE.md``): (label, function, file in
+#: ``REGIO``, division). Their areas are in the area list of 2024 above.
+REGIONAL_IMPORTS: list[tuple[str, Callable[..., ImportRun], str, int]] = [
+    ("Breda: wijkgrenzen 2024", import_boundaries, "wijken_2024_breda.geojson", 2024),
+    ("Breda: buurtgrenzen 2024", import_boundaries, "buurten_2024_breda.geojson", 2024),
+    ("Breda: misdrijven 2012-2023", import_figures, "misdrijven_breda_2012_2023.csv", 2024),
+    ("Breda: overlast 2022", import_figures, "overlast_breda_2022.csv", 2024),
+    ("Breda: inwoners 2012-2022", import_figures, "inwoners_breda_2012_2022.csv", 2024),
+    ("Breda: inwoners 2024", import_figures, "inwoners_buurt_2024_breda.csv", 2024),
+    ("Nijmegen: misdrijven 2023-2025", import_figures, "misdrijven_nijmegen_2023_2025.csv", 2024),
+    ("Nijmegen: inwoners 2024", import_figures, "inwoners_buurt_2024_nijmegen.csv", 2024),
+]
+
 
 def demo_steps() -> list[tuple[str, Callable[[], ImportRun]]]:
-    """Every import of the demo, in order (the registers after the area list). Each is
-    idempotent: a second run skips."""
+    """Every import of the demo, in order: Groningen's (its registers after the area list),
+    then Breda's and Nijmegen's. Each is idempotent: a second run skips."""
     return [
         *(
             (label, functools.partial(function, DATA / file, division=division))
@@ -85,11 +104,16 @@ def demo_steps() -> list[tuple[str, Callable[[], ImportRun]]]:
             )
             for register, file in DEMO_REGISTERS
         ),
+        *(
+            (label, functools.partial(function, REGIO / file, division=division))
+            for label, function, file, division in REGIONAL_IMPORTS
+        ),
     ]
 
 
 def load_demo(log: Callable[[str], None] = print) -> Plan:
-    """Import the demo data, then run the analyses once (not after every single import)."""
+    """Import the demo data, then run the analyses once (not after every single import), then
+    load the plans; returns Groningen's plan (the one with the example year)."""
     changed: set[int] = set()
     registers_changed = False
     with deferred():
@@ -114,13 +138,18 @@ def load_demo(log: Callable[[str], None] = print) -> Plan:
     plan = load_plan(PLAN_FILE)
     log(f"  plan: {plan.name} ({plan.indicators.count()} indicatoren)")
     load_example_year(plan, log)
+    for path in REGIONAL_PLAN_FILES:
+        other = load_plan(path)
+        log(f"  plan: {other.name} ({other.indicators.count()} indicatoren)")
     return plan
 
 
 def reset_demo_user() -> tuple[str, str]:
     """Create (or reset) the demo account with a fresh random password; return the credentials.
 
-    The account is a beleidsadviseur and a member of the organisations of the demo's gemeenten.
+    The account is a beleidsadviseur and a member of the organisations of the demo's gemeenten
+    (every gemeente with a plan: Breda, Groningen and Nijmegen after :func:`load_demo`), so the
+    header offers the choice.
     """
     return DEMO_USER, _reset_account(DEMO_USER, DEMO_ROLE)
 

@@ -9,6 +9,7 @@ app_name = "planning"
 urlpatterns = [
     path("plan/", views.plan_page, name="plan"),
     path("plan/export.yaml", views.export, name="export"),
+    path("plan/activiteiten.csv", views.activities_export, name="activiteiten-export"),
     path("plan/wijzigingen/", views.changes_page, name="wijzigingen"),
     path("plan/doel/<slug:key>/", views.goal_page, name="doel"),
     path("plan/doel/<slug:key>/bewerken/", views.goal_edit, name="doel-bewerken"),

@@ -55,6 +55,7 @@ from openveiligheid.policy.planload import current_themes, plan_yaml
 from openveiligheid.policy.yearwork import (
     DEFAULT_MOMENT,
     StatusInput,
+    activities_csv,
     goal_proposal,
     goal_year,
     save_activity,
@@ -304,6 +305,17 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     name = slugify(plan.name)[:80] or "plan"
     response["Content-Disposition"] = f'attachment; filename="{name}.yaml"'
+    return response
+
+
+@dashboard_view
+def activities_export(request: HttpRequest) -> HttpResponse:
+    """The activities of the working year as CSV, in the format the upload reads."""
+    plan = _plan(request)
+    year = working_year(request, plan).year
+    response = HttpResponse(activities_csv(plan, year), content_type="text/csv; charset=utf-8")
+    name = slugify(plan.name)[:60] or "plan"
+    response["Content-Disposition"] = f'attachment; filename="activiteiten-{name}-{year}.csv"'
     return response
 
 

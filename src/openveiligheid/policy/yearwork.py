@@ -7,6 +7,8 @@ forms and the CSV imports (``policy.yearimports``) both call them. Amounts are w
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +16,8 @@ from django.db import transaction
 
 from openveiligheid.audit.context import current_user
 from openveiligheid.audit.services import actor_name
+from openveiligheid.core.csvfiles import safe_text
+from openveiligheid.imports.parsers.activiteiten import COLUMNS as ACTIVITY_COLUMNS
 from openveiligheid.imports.parsers.activiteiten import NEEDS_EXPLANATION, STATUS_COLUMNS
 from openveiligheid.indicators.engine import IndicatorResult, evaluate, propose_judgement
 from openveiligheid.indicators.services import plan_division, plan_figures, plan_period
@@ -123,6 +127,24 @@ def set_status(
         user,
     )
     return row
+
+
+def activities_csv(plan: Plan, year: int) -> bytes:
+    """The activities of every current goal of the plan in ``year`` with their current status,
+    in the import format (``docs/data-formats/activiteiten.md``): ``;``-separated, UTF-8 with
+    BOM for spreadsheets; texts that a spreadsheet would run as a formula get a leading ``'``.
+    Importing the file again changes nothing."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(ACTIVITY_COLUMNS)
+    goals = Goal.objects.filter(theme__plan=plan, removed_at__isnull=True).order_by(
+        "theme__order", "order"
+    )
+    for goal in goals:
+        for row in activity_rows(goal, year):
+            cells = [goal.code or goal.key, *(row[c] for c in ACTIVITY_COLUMNS[1:])]
+            writer.writerow([safe_text(cell) for cell in cells])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def activity_rows(goal: Goal, year: int) -> list[dict[str, str]]:

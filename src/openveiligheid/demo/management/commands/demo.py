@@ -18,7 +18,10 @@ from openveiligheid.demo.loader import (
 
 
 class Command(BaseCommand):
-    help = "Zet de demogemeente (Groningen, echte open data) klaar en start de webserver."
+    help = (
+        "Zet de demo klaar (Groningen, Breda en Nijmegen op echte open data, met verzonnen "
+        "voorbeeldplannen) en start de webserver."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
