@@ -75,3 +75,14 @@ def test_theft_types_have_dutch_labels() -> None:
         "Geregistreerde diefstallen: Winkeldiefstal per 1.000"
     )
     assert label_for("diefstallen:CRI1134") == ""  # meaning unknown: the name is shown
+
+
+def test_the_catalogue_says_which_way_a_measure_improves():
+    from openveiligheid.core.measures import better_direction
+
+    assert better_direction("misdrijven:1.1.1") == "lager"
+    assert better_direction("overlast:E33") == "lager"
+    assert better_direction("incidenten:A72:opgehelderd") == "hoger"  # more cleared is better
+    assert better_direction("inwoners") == ""  # neither
+    assert better_direction("register:woonoverlast:geregistreerd") == ""
+    assert better_direction("onbekend:iets") == ""

@@ -166,6 +166,19 @@ def test_removing_asks_first_keeps_what_hangs_off_and_restores(
     assert GOAL in [g["id"] for t in plan_document(plan)["themas"] for g in t["doelen"]]
 
 
+def test_restoring_a_goal_whose_theme_left_the_plan_brings_the_theme_back(
+    editor: Client, plan, goal
+) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    Goal.objects.filter(pk=goal.pk).update(removed_at=now)
+    type(goal.theme).objects.filter(pk=goal.theme_id).update(removed_at=now)
+    assert GOAL not in [g["id"] for t in plan_document(plan)["themas"] for g in t["doelen"]]
+    editor.post(reverse("planning:doel-terugzetten", kwargs={"key": GOAL}))
+    assert GOAL in [g["id"] for t in plan_document(plan)["themas"] for g in t["doelen"]]
+
+
 def test_a_removed_goal_whose_code_was_taken_is_not_restored(editor: Client, plan, goal) -> None:
     editor.post(reverse("planning:doel-verwijderen", kwargs={"key": GOAL}))
     other = Goal.objects.get(theme__plan=plan, key="minder-bromfietsdiefstal")

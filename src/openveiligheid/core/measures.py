@@ -45,6 +45,9 @@ class MeasureKind:
     #: Label of ``<prefix>:<code>`` for a code in ``codes`` (``{title}``: the code's title).
     code_label: str = ""
     codes: str = ""  #: code list in ``core/data/`` (CBS ``Key``/``Title`` columns)
+    #: ``lager`` when fewer is better (crime, overlast), ``hoger`` when more is, ``""`` when
+    #: the kind says nothing (inhabitants, registers' own counts)
+    better: str = ""
 
 
 CATALOGUE: dict[str, MeasureKind] = {
@@ -58,6 +61,7 @@ CATALOGUE: dict[str, MeasureKind] = {
             ("politie-47018NED", "politie-47022NED", "cbs-83648NED"),
             code_label="Geregistreerde misdrijven: {title}",
             codes="SoortMisdrijf_47018NED.csv",
+            better="lager",
         ),
         MeasureKind(
             "misdrijven_per_1000",
@@ -69,6 +73,7 @@ CATALOGUE: dict[str, MeasureKind] = {
                 "Geregistreerde misdrijven: {title} per 1.000 inwoners (zoals CBS publiceert)"
             ),
             codes="SoortMisdrijf_47018NED.csv",
+            better="lager",
         ),
         MeasureKind(
             "diefstallen",
@@ -78,6 +83,7 @@ CATALOGUE: dict[str, MeasureKind] = {
             ("cbs-83651NED",),
             code_label="Geregistreerde diefstallen: {title}",
             codes="SoortDiefstal_83651NED.csv",
+            better="lager",
         ),
         MeasureKind(
             "diefstallen_per_1000",
@@ -89,6 +95,7 @@ CATALOGUE: dict[str, MeasureKind] = {
                 "Geregistreerde diefstallen: {title} per 1.000 inwoners (zoals CBS publiceert)"
             ),
             codes="SoortDiefstal_83651NED.csv",
+            better="lager",
         ),
         MeasureKind(
             "overlast",
@@ -98,6 +105,7 @@ CATALOGUE: dict[str, MeasureKind] = {
             ("politie-47024NED", "politie-47021NED"),
             code_label="Geregistreerde overlast: {title}",
             codes="SoortOverlast_47021NED.csv",
+            better="lager",
         ),
         MeasureKind("inwoners", "Inwoners", COUNT, True, ("cbs-85984NED",)),
         MeasureKind(
@@ -107,6 +115,7 @@ CATALOGUE: dict[str, MeasureKind] = {
             True,
             ("politie-incidenten",),
             sensitive=True,
+            better="lager",
         ),
         MeasureKind("extern", "Cijfers die de gemeente zelf aanlevert", "", False),
         # Counts from the gemeente's own case registers (cases.counts): published with small
@@ -173,6 +182,17 @@ def is_sensitive(measure: str) -> bool:
     as "< 5"): the kind's ``sensitive`` flag; the stored ``Measure.sensitive`` starts from it."""
     kind = kind_of(measure)
     return kind is not None and kind.sensitive
+
+
+def better_direction(measure: str) -> str:
+    """``lager`` or ``hoger``: which way the measure improves (the cleared part of a count,
+    ``…:opgehelderd``, improves upwards); ``""`` when the catalogue cannot tell."""
+    kind = kind_of(measure)
+    if kind is None or not kind.better:
+        return ""
+    if measure.endswith(CLEARED):
+        return "hoger" if kind.better == "lager" else "lager"
+    return kind.better
 
 
 def label_for(measure: str) -> str:

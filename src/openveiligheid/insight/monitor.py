@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
+from openveiligheid.core.measures import better_direction
 from openveiligheid.core.measures import label_for as catalogue_label
 from openveiligheid.figures.incidents import incident_measure
 from openveiligheid.figures.models import Figure, Incident, Measure
@@ -179,13 +180,11 @@ def change_of(now: float | None, before: float | None, lower_is_better: bool | N
 
 
 def lower_is_better(measure: str) -> bool | None:
-    """Which way is better for a measure: fewer crimes and incidents, more of them cleared;
-    None where the monitor cannot tell (it then says only stijging or daling)."""
-    if measure.endswith(":opgehelderd"):
-        return False
-    if measure.startswith(("misdrijven", "diefstallen", "incidenten", "overlast")):
-        return True
-    return None
+    """Which way is better for a measure, from the measure catalogue (``core.measures``):
+    fewer crimes and incidents, more of them cleared; None where the catalogue cannot tell
+    (the monitor then says only stijging or daling)."""
+    direction = better_direction(measure)
+    return None if not direction else direction == "lager"
 
 
 @dataclass

@@ -50,6 +50,7 @@ from openveiligheid.policy.models import (
     Goal,
     GoalYear,
     Plan,
+    Theme,
 )
 from openveiligheid.policy.planload import current_themes, plan_yaml
 from openveiligheid.policy.yearwork import (
@@ -499,6 +500,8 @@ def goal_restore(request: HttpRequest, key: str) -> HttpResponse:
     with transaction.atomic():
         goal.removed_at = None
         goal.save(update_fields=["removed_at"])
+        # a goal under a theme that left the plan brings its theme back, or it stays unseen
+        Theme.objects.filter(pk=goal.theme_id).update(removed_at=None)
         record_change(
             plan,
             "doel",
