@@ -136,3 +136,9 @@ def provision_user(
         for organisation in found.values():
             organisation.members.add(user)
     return ProvisionedUser(user, created, password)
+
+
+def gemeente_name(code: str) -> str:
+    """The name of the gemeente ``code`` as registered (``Gemeente``), else the code itself."""
+    gemeente = Gemeente.objects.filter(code=code).first()
+    return gemeente.name if gemeente else code

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openveiligheid.accounts.access import granted_permissions, request_scope
-from openveiligheid.accounts.models import Gemeente
+from openveiligheid.accounts.services import gemeente_name
 from openveiligheid.areas.services import area_names
 from openveiligheid.audit import services as audit
 from openveiligheid.audit.models import AuditEvent
@@ -139,11 +139,6 @@ def person_url(pk: int, doel: str | None = None, **extra) -> str:
     url = reverse("cases:persoon", kwargs={"pk": pk})
     query = {"doel": doel, **extra} if doel else extra
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def gemeente_name(code: str) -> str:
-    gemeente = Gemeente.objects.filter(code=code).first()
-    return gemeente.name if gemeente else code
 
 
 def add_errors(form: Form, error: ValidationError) -> None:

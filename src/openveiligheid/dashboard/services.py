@@ -25,15 +25,11 @@ from openveiligheid.dashboard.areadata import (
 from openveiligheid.dashboard.kaart import MapChoice
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.engine import (
-    GEEN_DOEL,
-    GEEN_GEGEVENS,
-    GEHAALD,
     HOGER,
-    NIET_GEHAALD,
     VERDICTS,
     IndicatorResult,
 )
-from openveiligheid.indicators.formatting import format_threshold
+from openveiligheid.indicators.formatting import VERDICT_DISPLAY, Verdict, format_threshold
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import (
     IndicatorCard,
@@ -87,22 +83,6 @@ def parse_year(raw: str | None) -> YearFilter:
 
 # --- verdicts, trends and targets as words ----------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Verdict:
-    """A verdict as shown: always a word and a symbol, the colour comes from ``css``."""
-
-    word: str
-    symbol: str
-    css: str
-
-
-VERDICT_DISPLAY: dict[str, Verdict] = {
-    GEHAALD: Verdict("gehaald", "✔", "gehaald"),
-    NIET_GEHAALD: Verdict("niet gehaald", "✘", "niet-gehaald"),
-    GEEN_DOEL: Verdict("geen doel", "–", "geen-doel"),
-    GEEN_GEGEVENS: Verdict("geen gegevens", "?", "geen-gegevens"),
-}
 
 TARGET_WORDS = {"<": "lager dan", "<=": "hoogstens", ">": "hoger dan", ">=": "minstens"}
 BETTER_WORDS = {HOGER: "hoger is beter"}

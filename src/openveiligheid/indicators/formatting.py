@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from openveiligheid.core.numbers import format_number
+from openveiligheid.indicators.engine import GEEN_DOEL, GEEN_GEGEVENS, GEHAALD, NIET_GEHAALD
 from openveiligheid.indicators.targets import TargetError, parse_target, plain_number
 
 
@@ -29,3 +32,20 @@ def format_target(target: str | None, empty: str = "–") -> str:
     except TargetError:
         return target
     return f"{parsed.operator} {format_threshold(parsed.threshold)}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A verdict as shown: always a word and a symbol, the colour comes from ``css``."""
+
+    word: str
+    symbol: str
+    css: str
+
+
+VERDICT_DISPLAY: dict[str, Verdict] = {
+    GEHAALD: Verdict("gehaald", "✔", "gehaald"),
+    NIET_GEHAALD: Verdict("niet gehaald", "✘", "niet-gehaald"),
+    GEEN_DOEL: Verdict("geen doel", "–", "geen-doel"),
+    GEEN_GEGEVENS: Verdict("geen gegevens", "?", "geen-gegevens"),
+}

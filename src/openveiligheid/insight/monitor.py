@@ -32,8 +32,6 @@ from openveiligheid.core.measures import better_direction
 from openveiligheid.core.measures import label_for as catalogue_label
 from openveiligheid.figures.incidents import incident_measure
 from openveiligheid.figures.models import Figure, Incident, Measure
-from openveiligheid.figures.services import measure_labels
-from openveiligheid.indicators.formatting import format_number
 from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import (
     GridCell,
@@ -47,7 +45,6 @@ from openveiligheid.insight.twoweekly import label_for
 from openveiligheid.ui.links import area_href
 from openveiligheid.ui.maps import OUTLINE_STYLES, MapArea, choropleth, outline_legend
 
-MIN_COUNT_FOR_CHANGE = 5  #: the start page's largest changes leave out smaller counts
 MAX_WIJK_TABLES = 6  #: more measures than this: the tables per wijk one at a time (page size)
 SMALL_COUNT = 5  #: counts below this are shown as "< 5" (grid cells, sensitive measures)
 TWO_WEEKS, MONTH = "twee weken", "maand"
@@ -206,7 +203,6 @@ class MeasureTable:
     label: str
     total: AreaRow | None
     rows: list[AreaRow]  # the wijken, by name
-    source: str  # "cijfers" (stored figures) or "meldingen" (incidents counted here)
 
     @property
     def slug(self) -> str:
@@ -275,7 +271,7 @@ def month_tables(gemeente_code: str, key: PeriodKey) -> list[MeasureTable]:
             for a, v in values[measure_id].items()
             if areas[a].division == division and (areas[a].level == GEMEENTE or key.text in v)
         ]
-        tables.append(_table(measure, mine, "cijfers"))
+        tables.append(_table(measure, mine))
     return sorted(tables, key=lambda t: t.label.lower())
 
 
@@ -322,14 +318,14 @@ def block_tables(gemeente_code: str, key: PeriodKey) -> list[MeasureTable]:
         if gemeente is not None:
             totals = {text: sum(v.get(text, 0.0) for v in per_wijk.values()) for text in present}
             rows.append(_row(gemeente, totals, key, lower, sensitive))
-        tables.append(_table(measure, rows, "meldingen"))
+        tables.append(_table(measure, rows))
     return sorted(tables, key=lambda t: t.label.lower())
 
 
-def _table(measure: Measure, rows: list[AreaRow], source: str) -> MeasureTable:
+def _table(measure: Measure, rows: list[AreaRow]) -> MeasureTable:
     total = next((r for r in rows if r.is_total), None)
     wijken = sorted((r for r in rows if not r.is_total), key=lambda r: r.area.lower())
-    return MeasureTable(measure.name, _label(measure), total, wijken, source)
+    return MeasureTable(measure.name, _label(measure), total, wijken)
 
 
 # --- signals ----------------------------------------------------------------------------------
@@ -351,13 +347,13 @@ class SignalView:
     alarm: bool
 
 
-def signal_views(signals, labels: dict[str, str]) -> list[SignalView]:
+def signal_views(signals) -> list[SignalView]:
     return [
         SignalView(
             area=s.area.name,
             area_href=area_href(s.area),
             level=s.area.get_level_display(),
-            measure=labels.get(s.measure.name) or catalogue_label(s.measure.name) or s.measure.name,
+            measure=_label(s.measure),
             observed=s.observed,
             expected=s.expected,
             threshold=s.threshold,
@@ -565,12 +561,6 @@ class GridView:
 def safe_count(count: int) -> int | None:
     """The count, or None when it is too small to show (a cell must not point at incidents)."""
     return None if 0 < count < SMALL_COUNT else count
-
-
-def shown_count(count: int) -> str:
-    """The count as text: ``< 5`` where :func:`safe_count` hides it."""
-    safe = safe_count(count)
-    return f"< {SMALL_COUNT}" if safe is None else format_number(safe, 0)
 
 
 def grid_views(gemeente_code: str, key: PeriodKey | None = None) -> list[GridView]:
@@ -810,8 +800,7 @@ def monitor(gemeente_code: str, period: str | None = None, measure: str | None =
         .select_related("area", "measure")
         .order_by("p_adjusted", "-observed")
     )
-    labels = measure_labels(set(stored.values_list("measure__name", flat=True)))
-    result.signals = signal_views(alarms, labels)
+    result.signals = signal_views(alarms)
     result.series_count = stored.count()
     result.hotspots = hotspot_parts(gemeente_code, key)
     result.hotspot_classes = space_time_classes(gemeente_code)
@@ -838,5 +827,4 @@ def latest_signals(gemeente_code: str) -> SignalSummary | None:
         return None
     in_period = stored.filter(period=period)
     alarms = in_period.filter(alarm=True).select_related("area", "measure").order_by("p_adjusted")
-    labels = measure_labels(set(in_period.values_list("measure__name", flat=True)))
-    return SignalSummary(label_for(period), signal_views(alarms, labels), in_period.count())
+    return SignalSummary(label_for(period), signal_views(alarms), in_period.count())

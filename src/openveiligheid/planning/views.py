@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -28,8 +28,8 @@ from django.views.decorators.http import require_POST
 from openveiligheid.accounts.access import may
 from openveiligheid.accounts.roles import EDIT_PLAN
 from openveiligheid.core.numbers import format_number
-from openveiligheid.indicators.engine import GEEN_DOEL, GEEN_GEGEVENS, GEHAALD, NIET_GEHAALD
-from openveiligheid.indicators.formatting import format_target
+from openveiligheid.indicators.engine import GEEN_GEGEVENS
+from openveiligheid.indicators.formatting import VERDICT_DISPLAY, format_target
 from openveiligheid.indicators.models import Indicator, IndicatorTarget
 from openveiligheid.indicators.services import plan_period
 from openveiligheid.planning.forms import (
@@ -101,13 +101,6 @@ FIELD_LABELS = {
     "judgement_note": "toelichting doel gehaald",
 }
 JUDGEMENT_WORDS = {"ja": "ja", "nee": "nee", "deels": "deels", "": "nog niet beoordeeld"}
-#: A verdict as shown: always a word and a symbol; the colour comes from the css class.
-VERDICTS = {
-    GEHAALD: ("gehaald", "✔", "gehaald"),
-    NIET_GEHAALD: ("niet gehaald", "✘", "niet-gehaald"),
-    GEEN_DOEL: ("geen doel", "–", "geen-doel"),
-    GEEN_GEGEVENS: ("geen gegevens", "?", "geen-gegevens"),
-}
 STATUS_SYMBOLS = {"groen": "●", "oranje": "▲", "rood": "■", "": "–"}
 
 
@@ -190,16 +183,9 @@ def _with_year(url: str, year: int) -> str:
     return f"{url}?{YEAR_PARAMETER}={year}"
 
 
-def _goal_url(goal: Goal, year: int) -> str:
-    return _with_year(reverse("planning:doel", kwargs={"key": goal.key}), year)
-
-
-def _finance_url(goal: Goal, year: int) -> str | None:
-    """The money page of the goal (namespace ``financien``), when it is installed."""
-    try:
-        return _with_year(reverse("financien:doel", kwargs={"key": goal.key}), year)
-    except NoReverseMatch:
-        return None
+def _finance_url(goal: Goal, year: int) -> str:
+    """The money page of the goal (namespace ``financien``)."""
+    return _with_year(reverse("financien:doel", kwargs={"key": goal.key}), year)
 
 
 @dataclass
@@ -231,7 +217,6 @@ def _status_badges(values) -> list[dict]:
     return [
         {
             "label": label.split(" (")[0],
-            "short": label[-2],
             "value": getattr(values, name, "") if values else "",
             "symbol": STATUS_SYMBOLS.get(getattr(values, name, "") if values else "", "–"),
         }
@@ -244,17 +229,12 @@ def _verdict_rows(results) -> list[dict]:
     return [
         {
             "result": result,
-            "verdict": _verdict(result.verdict),
+            "verdict": VERDICT_DISPLAY.get(result.verdict, VERDICT_DISPLAY[GEEN_GEGEVENS]),
             "value": format_number(result.value, result.decimals),
             "target": format_target(result.target),
         }
         for result in results
     ]
-
-
-def _verdict(verdict: str) -> dict:
-    word, symbol, css = VERDICTS.get(verdict, (verdict, "?", "geen-gegevens"))
-    return {"word": word, "symbol": symbol, "css": css}
 
 
 def _kept_counts(goal: Goal) -> dict[str, int]:

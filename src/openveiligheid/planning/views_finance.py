@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from openveiligheid.accounts.access import may
@@ -132,12 +132,9 @@ def chosen_year(text: str | None, plan: Plan, goal: Goal, years: list[int]) -> i
     return year if year in years else default_year(plan, goal, years)
 
 
-def goal_page_url(goal: Goal, year: int) -> str | None:
-    """The goal's own page in the plan (in ``year``), when the plan pages have one."""
-    try:
-        url = reverse("planning:doel", kwargs={"key": goal.key})
-    except NoReverseMatch:
-        return None
+def goal_page_url(goal: Goal, year: int) -> str:
+    """The goal's own page in the plan (in ``year``)."""
+    url = reverse("planning:doel", kwargs={"key": goal.key})
     return f"{url}?{urlencode({'jaar': year})}"
 
 

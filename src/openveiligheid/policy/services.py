@@ -18,7 +18,7 @@ from openveiligheid.figures.models import Measure
 from openveiligheid.imports.services import read_input_file
 from openveiligheid.policy.history import record_change
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.planfile import read_plan, unknown_measures
+from openveiligheid.policy.planfile import PlanSpec, read_plan, unknown_measures
 from openveiligheid.policy.planload import plan_document, store_plan
 
 
@@ -32,6 +32,15 @@ def load_plan(
     which the municipality reports itself. Errors name the YAML line; nothing is stored then.
     """
     path = Path(path)
+    return save_plan(read_plan_file(path, text=text, data=data), path.name, user=user)
+
+
+def read_plan_file(
+    path: Path | str, *, text: str | None = None, data: bytes | None = None
+) -> PlanSpec:
+    """The checked plan of a file (``text``, else the bytes ``data``, else the file): the YAML
+    read and every measure it uses known. Stores nothing."""
+    path = Path(path)
     if text is None:
         data = read_input_file(path, data)
     spec = read_plan(path, text, data)
@@ -39,18 +48,23 @@ def load_plan(
     problems = unknown_measures(spec, known, path.name)
     if problems:
         raise InputError(problems)
+    return spec
+
+
+def save_plan(spec: PlanSpec, file_name: str, user=None) -> Plan:
+    """Store a plan read by :func:`read_plan_file` (see :func:`load_plan`)."""
     with transaction.atomic():
         ensure_gemeente(spec.gemeente)
         earlier = Plan.objects.filter(gemeente_code=spec.gemeente, name=spec.name).first()
         before = plan_document(earlier) if earlier else None
-        plan, goals = store_plan(spec, path.name)
+        plan, goals = store_plan(spec, file_name)
         if before == plan_document(plan):
             return plan  # the same plan again (also after web edits it overwrote: none)
         record_change(
             plan,
             "plan",
             plan.name,
-            f"planbestand {path.name} ingelezen",
+            f"planbestand {file_name} ingelezen",
             {key: [", ".join(ids), ""] for key, ids in goals.items() if ids},
             user,
         )
@@ -59,7 +73,7 @@ def load_plan(
             f"plan {plan.name} ({plan.gemeente_code})",
             user=user,
             purpose="beleid vastleggen",
-            bestand=path.name,
+            bestand=file_name,
             sha256=hashlib.sha256(spec.text.encode("utf-8")).hexdigest(),
             indicatoren=len(spec.indicators),
             **{f"doelen_{key}": ids for key, ids in goals.items() if ids},

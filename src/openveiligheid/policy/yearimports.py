@@ -17,11 +17,10 @@ from openveiligheid.imports.parsers.activiteiten import read_activiteiten
 from openveiligheid.imports.parsers.financien import read_financien
 from openveiligheid.imports.parsers.kredieten import read_kredieten
 from openveiligheid.imports.services import execute, open_run, skip_if_imported
+from openveiligheid.policy.finance import PARTS, STEPS
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.yearwork import (
     DEFAULT_MOMENT,
-    PARTS,
-    STEPS,
     CreditInput,
     StatusInput,
     goal_by_key,

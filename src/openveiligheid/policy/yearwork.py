@@ -18,7 +18,7 @@ from openveiligheid.audit.context import current_user
 from openveiligheid.audit.services import actor_name
 from openveiligheid.core.csvfiles import safe_text
 from openveiligheid.imports.parsers.activiteiten import COLUMNS as ACTIVITY_COLUMNS
-from openveiligheid.imports.parsers.activiteiten import NEEDS_EXPLANATION, STATUS_COLUMNS
+from openveiligheid.imports.parsers.activiteiten import STATUS_COLUMNS, unexplained
 from openveiligheid.indicators.engine import IndicatorResult, evaluate, propose_judgement
 from openveiligheid.indicators.services import plan_division, plan_figures, plan_period
 from openveiligheid.policy.history import field_changes, record_change, values_of
@@ -32,8 +32,6 @@ from openveiligheid.policy.models import (
     Plan,
 )
 
-PARTS = [part for part, _ in FinanceAmount.PARTS]
-STEPS = [step for step, _ in FinanceAmount.STEPS]
 DEFAULT_MOMENT = "jaarrekening"
 
 
@@ -65,12 +63,10 @@ class StatusInput:
 
     def warnings(self) -> list[str]:
         """An oranje or rood status without a toelichting is allowed, with a warning."""
-        if self.toelichting.strip():
-            return []
+        statuses = {column: getattr(self, column) for column in STATUS_COLUMNS}
         return [
-            f"{column}: status {getattr(self, column)} zonder toelichting"
-            for column in STATUS_COLUMNS
-            if getattr(self, column) in NEEDS_EXPLANATION
+            f"{column}: status {status} zonder toelichting"
+            for column, status in unexplained(statuses, self.toelichting)
         ]
 
 

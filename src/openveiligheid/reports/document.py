@@ -13,7 +13,7 @@ from openveiligheid.core.areacodes import NETHERLANDS
 from openveiligheid.core.numbers import format_number
 from openveiligheid.indicators.formatting import format_change, format_target
 from openveiligheid.indicators.output import HEADINGS as INDICATOR_HEADINGS
-from openveiligheid.policy.finance import ROW_LABELS
+from openveiligheid.policy.finance import PARTS, ROW_LABELS
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,6 @@ FINANCE_HEADINGS = (
     "Saldo",
 )
 FINANCE_ROWS = tuple((name, label) for name, (label, _total) in ROW_LABELS.items())
-PARTS = ("lasten", "baten", "toevoeging", "onttrekking")
 ACTIVITY_HEADINGS = (
     "Code",
     "Activiteit",

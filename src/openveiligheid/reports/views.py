@@ -5,7 +5,6 @@ which and draws the blocks into the page."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -18,13 +17,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from openveiligheid.accounts.models import Gemeente
 from openveiligheid.accounts.roles import ADOPT_REPORT
+from openveiligheid.accounts.services import gemeente_name
 from openveiligheid.core.errors import InputError
 from openveiligheid.indicators.services import plan_period
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.planload import current_themes
-from openveiligheid.reports import render_docx, render_md
+from openveiligheid.reports import render_docx, render_json, render_md
 from openveiligheid.reports.adoption import adopt, differences
 from openveiligheid.reports.database import plan_report
 from openveiligheid.reports.document import Block, Heading, Notes, Paragraph, Table, blocks
@@ -37,10 +36,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {
     "docx": (DOCX, render_docx.render),
     "md": ("text/markdown; charset=utf-8", render_md.render),
-    "json": (
-        "application/json; charset=utf-8",
-        lambda report: json.dumps(report, ensure_ascii=False, indent=2) + "\n",
-    ),
+    "json": ("application/json; charset=utf-8", render_json.render),
 }
 #: How many years before today the year selector offers for a plan without a period.
 YEARS_WITHOUT_PERIOD = 5
@@ -191,11 +187,6 @@ def title_and_body(parts: list[Block]) -> tuple[str, list[Block]]:
 
 
 # -- the pages ---------------------------------------------------------------------------------
-
-
-def gemeente_name(code: str) -> str:
-    gemeente = Gemeente.objects.filter(code=code).first()
-    return gemeente.name if gemeente else code
 
 
 def may_adopt(request: HttpRequest, selection: Selection) -> bool:

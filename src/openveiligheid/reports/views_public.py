@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from openveiligheid.accounts.services import gemeente_name
 from openveiligheid.figures.models import Measure
 from openveiligheid.policy.models import Plan
 from openveiligheid.reports.models import AdoptedReport
 from openveiligheid.reports.public import COUNT, RATE, Sensitive, public_blocks
-from openveiligheid.reports.views import as_page, gemeente_name, title_and_body
+from openveiligheid.reports.views import as_page, title_and_body
 
 
 def indicator_rules(plan: Plan) -> tuple[set[str], dict[str, Sensitive]]:

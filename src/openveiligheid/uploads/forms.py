@@ -9,11 +9,11 @@ from django import forms
 from django.conf import settings
 
 from openveiligheid.core.numbers import format_number
+from openveiligheid.core.textfiles import MB
 from openveiligheid.policy.models import MOMENTS
 from openveiligheid.policy.yearwork import DEFAULT_MOMENT
 from openveiligheid.uploads.services import Kind, Options
 
-MB = 1024 * 1024
 #: The fields that only some kinds use (``Kind.options``).
 OPTION_FIELDS = {"indeling", "periode", "dataset", "vervang_alles", "jaar", "moment"}
 

@@ -6,7 +6,8 @@ Every kind calls the *same* service function as its command (``import_figures``,
 yearly files of ``policy.yearimports``), with the same options. Those services read the file
 (refusing one that is too large before reading it), record an :class:`ImportRun`, write in one
 transaction and store nothing on any error. The only addition here is for the plan file,
-whose command records no run: :func:`import_plan_file` wraps ``load_plan`` in the same run
+whose command records no run: :func:`import_plan_file` runs ``load_plan``'s two steps
+(``read_plan_file``, ``save_plan``; the file is parsed once) inside the same run
 machinery (``imports.services.open_run``/``execute``), so that the upload report and the
 history show it like every other import, and refuses a plan of another gemeente than the one
 the user works for.
@@ -36,8 +37,7 @@ from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.services import execute, open_run, skip_if_imported
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.planfile import read_plan
-from openveiligheid.policy.services import load_plan
+from openveiligheid.policy.services import read_plan_file, save_plan
 from openveiligheid.policy.yearimports import import_activities, import_credits, import_finance
 
 log = logging.getLogger(__name__)
@@ -254,7 +254,8 @@ def _call(kind, path, data, options: Options, user, plan, gemeente_code, warning
 
 
 def import_plan_file(path: Path | str, data: bytes | None, user, gemeente_code: str) -> ImportRun:
-    """``load_plan`` (as the command ``load_plan`` calls it) recorded as an import run.
+    """``load_plan`` (as the command calls it: ``read_plan_file`` + ``save_plan``) recorded as
+    an import run.
 
     The plan must be of ``gemeente_code`` (the gemeente the user works for in the web); the
     same file again for the same plan is "already imported", as for every other import."""
@@ -262,7 +263,7 @@ def import_plan_file(path: Path | str, data: bytes | None, user, gemeente_code: 
     run, data = open_run(PLAN_KIND, path, data, user)
 
     def work(run: ImportRun) -> str:
-        spec = read_plan(path, data=data)
+        spec = read_plan_file(path, data=data)
         digest = hashlib.sha256(spec.name.encode("utf-8")).hexdigest()[:8]
         run.dataset = f"plan-{spec.gemeente}-{shorten(spec.name, 70)}-{digest}"
         run.format = "plan-yaml"
@@ -280,7 +281,7 @@ def import_plan_file(path: Path | str, data: bytes | None, user, gemeente_code: 
                 ]
             )
         skip_if_imported(run)
-        plan = load_plan(path, data=data, user=user)
+        plan = save_plan(spec, path.name, user=user)
         run.updated = run.read
         return (
             f"Plan '{plan.name}' ingelezen: {plan.themes.count()} thema's, "

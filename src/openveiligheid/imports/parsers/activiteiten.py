@@ -84,8 +84,12 @@ def read_activiteiten(
             )
             continue
         seen[key] = line
-        if not record["toelichting"]:
-            warnings.extend(_unexplained(problems.file, statuses, line))
+        warnings.extend(
+            InputProblem(
+                problems.file, f"status {status} zonder toelichting; leg uit waarom", line, column
+            )  # fmt: skip
+            for column, status in unexplained(statuses, record["toelichting"])
+        )
         rows.append(
             ActivityRow(
                 goal,
@@ -124,14 +128,9 @@ def _status(record, column: str, line: int, problems) -> str | None:
     return None
 
 
-def _unexplained(file: str, statuses: dict[str, str | None], line: int) -> list[InputProblem]:
-    return [
-        InputProblem(
-            file,
-            f"status {status} zonder toelichting; leg uit waarom",
-            line,
-            column,
-        )
-        for column, status in statuses.items()
-        if status in NEEDS_EXPLANATION
-    ]
+def unexplained(statuses: Mapping[str, str | None], toelichting: str) -> list[tuple[str, str]]:
+    """(column, status) of every oranje or rood status when there is no toelichting: the one
+    rule for the warning, in files and in the web form."""
+    if toelichting.strip():
+        return []
+    return [(c, s) for c, s in statuses.items() if s in NEEDS_EXPLANATION]

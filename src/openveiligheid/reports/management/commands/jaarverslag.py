@@ -3,7 +3,6 @@ database (like ``evaluate``)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,7 +15,7 @@ from openveiligheid.imports.parsers.kredieten import read_kredieten
 from openveiligheid.imports.services import read_input_file
 from openveiligheid.indicators.engine import FigureSet
 from openveiligheid.policy.planfile import read_plan, unknown_measures
-from openveiligheid.reports import render_docx, render_html, render_md
+from openveiligheid.reports import render_docx, render_html, render_json, render_md
 from openveiligheid.reports.jaarverslag import from_files, goal_names
 
 FORMATS = ("json", "html", "docx", "md")
@@ -97,7 +96,7 @@ class Command(BaseCommand):
         if fmt == "docx":
             content: str | bytes = render_docx.render(report)
         elif fmt == "json":
-            content = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+            content = render_json.render(report)
         else:
             content = (render_html if fmt == "html" else render_md).render(report)
         if output is None:
