@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "openveiligheid.api",
     "openveiligheid.jobs",
     "openveiligheid.uploads",
+    "django_tasks",
+    "django_tasks_db",
 ]
 MIDDLEWARE = [
     "openveiligheid.core.middleware.DebugOnlyLocallyMiddleware",
@@ -443,3 +445,28 @@ WORKER_EXPECTED = env_bool(
     "reports `werker`: ok or achter (no heartbeat in three intervals).",
 )
 WORKER_INTERVAL = env_int("OV_WERKER_INTERVAL", 300, "Seconds between two rounds of the worker.")
+# --- background tasks (jobs/tasks.py; ADR 0020) --------------------------------------------------
+TASK_QUEUE = env_str(
+    "OV_TAKEN",
+    "direct",
+    "Where uploads and the analyses after an import run. `direct`: at once, in the process that "
+    "asks (the embedded default; no worker needed). `database`: as tasks in the database, run by "
+    "the worker process(es) (`openveiligheid worker`); the web shows their progress and can "
+    "cancel them.",
+)
+if TASK_QUEUE not in {"direct", "database"}:
+    raise ImproperlyConfigured(f"OV_TAKEN moet direct of database zijn, niet {TASK_QUEUE!r}.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASK_QUEUE == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+TASK_POLL_SECONDS = env_int(
+    "OV_TAKEN_INTERVAL",
+    1,
+    "Seconds the worker waits before it looks for new tasks again when the queue is empty "
+    "(with OV_TAKEN=database).",
+)

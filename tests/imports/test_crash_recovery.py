@@ -129,7 +129,7 @@ def test_an_import_killed_midway_stores_nothing_and_is_closed_at_the_next_import
 
     run("migrate", "-v0")
     run("import_areas", str(AREAS), "--indeling", "2024")
-    big = _monthly_file(tmp_path / "groot.csv", measures=12)
+    big = _monthly_file(tmp_path / "groot.csv", measures=150)  # several seconds of work
     count = (
         "from openveiligheid.imports.models import ImportRun as R; from openveiligheid.figures."
         "models import Figure as F; print(R.objects.filter(status='running').count(), "

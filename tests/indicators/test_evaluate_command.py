@@ -149,3 +149,31 @@ def test_the_installed_command_needs_no_database(plan, data_dir, tmp_path):
     failed = cli(plan)  # a plan is no figures file
     assert failed.returncode == 1
     assert "onbekend formaat" in failed.stderr
+
+
+def test_the_figures_of_a_plan_are_those_the_row_parser_and_derive_give():
+    """``evaluate`` derives only the sums its indicators need, for its areas: those are the
+    ones ``FigureSet.from_rows`` derives from every row of the files."""
+    from openveiligheid.imports import columnar
+    from openveiligheid.imports.parsers.figures import read_figures
+    from openveiligheid.indicators.engine import FigureSet
+    from openveiligheid.policy.management.commands.evaluate import figure_set
+    from openveiligheid.policy.planfile import read_plan
+
+    demo = Path(__file__).parents[2] / "src" / "openveiligheid" / "demo" / "data"
+    paths = [
+        demo / "regio" / "misdrijven_breda_2012_2023.csv",
+        demo / "regio" / "inwoners_breda_2012_2022.csv",
+        demo / "regio" / "overlast_breda_2022.csv",
+        demo / "landelijk_2012_2023.csv",
+    ]
+    spec = read_plan(demo / "regio" / "voorbeeldplan_breda.yaml")
+    expected = FigureSet.from_rows([row for path in paths for row in read_figures(path).rows])
+    got = figure_set(
+        columnar.read_tables((p, None) for p in paths), spec.indicators.values(), "GM0758"
+    )
+    measures = {m for d in spec.indicators.values() for m in d.input_measures}
+    areas = {"GM0758", "NL01"}
+    wanted = {k: o for k, o in expected.items() if k[0] in measures and k[1] in areas}
+    assert {k: o for k, o in got.items() if k[1] in areas} == wanted
+    assert any(o.derived for o in wanted.values())  # the comparison covers derived sums

@@ -378,3 +378,45 @@ def test_the_console_script_needs_no_database_or_configuration(tmp_path):
     assert failed.returncode == 1
     assert "signalering werkt met maanden" in failed.stderr
     assert not (tmp_path / "var").exists()
+
+
+# --- the column-wise reading (imports.columnar) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        (WIJK_MAAND,),
+        (BUURT_2016,),
+        (WIJK_MAAND, INWONERS),
+        (DEMO / "regio" / "misdrijven_nijmegen_2023_2025.csv",),
+    ],
+    ids=["wijk-maand", "buurt-2016", "with-inwoners", "nijmegen"],
+)
+def test_read_figure_files_gives_the_figures_the_row_parser_and_derive_give(paths):
+    from openveiligheid.imports.parsers.figures import read_figures
+    from openveiligheid.indicators.engine import FigureSet
+    from openveiligheid.insight.cli import read_figure_files
+
+    rows = [row for path in paths for row in read_figures(path).rows]
+    expected = FigureSet.from_rows(rows)
+    figures = read_figure_files([str(p) for p in paths])
+    assert dict(figures.known.items()) == dict(expected.items())
+    assert figures.observed == frozenset((r.measure, r.area, r.period) for r in rows)
+    for measure in {r.measure for r in rows}:
+        assert figures.periods(measure) == expected.periods(measure)
+        for period in expected.periods(measure):
+            assert figures.known.areas(measure, period) == expected.areas(measure, period)
+        for area in {a for (m, a, _), _ in expected.items() if m == measure}:
+            assert figures.known.years([measure], area) == expected.years([measure], area)
+    for (measure, area, period), observation in expected.items():
+        assert figures.known.get(measure, area, period) == observation
+
+
+def test_read_figure_files_keeps_only_the_measures_asked_for_but_names_every_measure():
+    from openveiligheid.insight.cli import read_figure_files
+
+    figures = read_figure_files([str(WIJK_MAAND), str(INWONERS)], measures=["inwoners"])
+    assert figures.measures == {MEASURE, "inwoners"}  # for require_measure's message
+    assert {m for m, _, _ in figures.observed} == {"inwoners"}
+    assert {m for (m, _, _), _ in figures.known.items()} == {"inwoners"}

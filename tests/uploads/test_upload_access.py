@@ -17,6 +17,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from openveiligheid.imports.models import ImportRun
 from tests.conftest import with_role
 from tests.uploads.conftest import logged_in
+from tests.uploads.test_upload_tasks import WALKED as TASK_URLS_WALKED
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,9 @@ UPLOAD_URLS: dict[str, dict] = {
     "uploads:geschiedenis": {},
     "uploads:resultaat": {"pk": RUN},
 }
-#: Everything walked here (tests/dashboard/test_permissions.py counts these as tested).
-WALKED: set[str] = set(UPLOAD_URLS)
+#: Everything walked here and in test_upload_tasks.py (tests/dashboard/test_permissions.py
+#: counts these as tested).
+WALKED: set[str] = set(UPLOAD_URLS) | TASK_URLS_WALKED
 
 ANALIST_KINDS = {"cijfers", "gebieden", "grenzen", "incidenten"}
 ADVISEUR_KINDS = {"plan", "activiteiten"}

@@ -38,6 +38,10 @@ class CsvText:
     name: str
     text: str
     delimiter: str
+    #: Leading ``#`` lines (without the ``#``), read only where the caller allows them
+    #: (``read_csv_text(..., comments=True)``); they are blanked in ``text``, so that line
+    #: numbers stay those of the file.
+    comments: tuple[str, ...] = ()
 
     @property
     def decimal_comma(self) -> bool:
@@ -49,23 +53,99 @@ def decode(data: bytes, name: str) -> str:
     return decode_text(data, name)
 
 
-def read_csv_text(path: Path | str, data: bytes | None = None) -> CsvText:
+def read_csv_text(
+    path: Path | str, data: bytes | None = None, *, comments: bool = False
+) -> CsvText:
+    """The file's text and delimiter. With ``comments``, leading lines that start with ``#``
+    (such as ``# nullen-weggelaten``) are taken as directives (:attr:`CsvText.comments`); the
+    header is the first line after them."""
     path = Path(path)
     text = decode(path.read_bytes() if data is None else data, path.name)
+    found: list[str] = []
+    if comments:
+        while text.startswith("#"):
+            line, _, rest = text.partition("\n")
+            found.append(line[1:].strip())
+            text = rest
+        if found:  # blank lines in place of the comments keep the line numbers
+            text = "\n" * len(found) + text
     if not text.strip():
         raise InputError([InputProblem(path.name, "het bestand is leeg", line=1)])
-    header = text.split("\n", 1)[0]
+    header = text.lstrip("\n").split("\n", 1)[0] if found else text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    return CsvText(path.name, text, delimiter)
+    return CsvText(path.name, text, delimiter, tuple(found))
+
+
+#: Characters of text handed to ``io.StringIO`` at a time by :func:`_lines`.
+_PIECE = 1 << 20
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends, one at a time. ``csv.reader`` reads any iterable
+    of lines; ``io.StringIO`` splits lines fastest but copies the text at four bytes a
+    character, so it is given pieces of about :data:`_PIECE` characters that end at a line
+    end (a quoted field with line ends inside may span pieces: the reader joins them)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.rfind("\n", start, start + _PIECE) + 1 if start + _PIECE < end else end
+        if stop <= start:  # one line longer than a piece
+            stop = text.find("\n", start) + 1 or end
+        yield from io.StringIO(text[start:stop])
+        start = stop
+
+
+def _skipped_comments(csv_text: CsvText) -> int:
+    return len(csv_text.comments)
 
 
 def header_of(csv_text: CsvText) -> list[str]:
-    reader = csv.reader(io.StringIO(csv_text.text), delimiter=csv_text.delimiter)
+    lines = _lines(csv_text.text)
+    for _ in range(_skipped_comments(csv_text)):
+        next(lines, None)
+    reader = csv.reader(lines, delimiter=csv_text.delimiter)
     try:
         header = next(reader, [])
     except csv.Error as exc:
-        raise InputError([_csv_problem(csv_text, exc, 1)]) from None
+        raise InputError([_csv_problem(csv_text, exc, 1 + _skipped_comments(csv_text))]) from None
     return [column.strip() for column in header]
+
+
+def iter_rows(csv_text: CsvText) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line number, cells)`` as the rows are read, keeping none of them (for files
+    of millions of lines). The checks of :func:`iter_records` are made as it goes; their
+    problems are raised together, as one :class:`InputError`, after the last row, so a caller
+    that stores what it is given must do so in a transaction (as every import does)."""
+    lines = _lines(csv_text.text)
+    skipped = _skipped_comments(csv_text)
+    for _ in range(skipped):
+        next(lines, None)
+    reader = csv.reader(lines, delimiter=csv_text.delimiter)
+    header = header_of(csv_text)
+    width = len(header)
+    problems: list[InputProblem] = []
+    line = 1 + skipped
+    try:
+        next(reader)
+        line = reader.line_num + 1 + skipped
+        for row in reader:
+            joined = "".join(row)
+            if not joined or joined.isspace():
+                pass  # an empty line
+            elif len(row) == width and (
+                len(joined) <= MAX_FIELD_CHARS or max(map(len, row)) <= MAX_FIELD_CHARS
+            ):
+                yield line, row
+            else:
+                problem = _row_problem(csv_text, row, header, line)
+                if problem:
+                    problems.append(problem)
+                    if len(problems) >= MAX_LAYOUT_PROBLEMS:
+                        break
+            line = reader.line_num + 1 + skipped
+    except csv.Error as exc:
+        problems.append(_csv_problem(csv_text, exc, line))
+    if problems:
+        raise InputError(problems)
 
 
 def iter_records(csv_text: CsvText) -> Iterator[tuple[int, dict[str, str]]]:
@@ -75,14 +155,18 @@ def iter_records(csv_text: CsvText) -> Iterator[tuple[int, dict[str, str]]]:
     :data:`MAX_FIELD_CHARS` and rows with another number of columns than the header are
     reported together, as one :class:`InputError`, before any record is yielded.
     """
-    reader = csv.reader(io.StringIO(csv_text.text), delimiter=csv_text.delimiter)
+    lines = _lines(csv_text.text)
+    skipped = _skipped_comments(csv_text)
+    for _ in range(skipped):
+        next(lines, None)
+    reader = csv.reader(lines, delimiter=csv_text.delimiter)
     header = header_of(csv_text)
     problems: list[InputProblem] = []
     records: list[tuple[int, dict[str, str]]] = []
-    line = 1
+    line = 1 + skipped
     try:
         next(reader)
-        line = reader.line_num + 1
+        line = reader.line_num + 1 + skipped
         for row in reader:
             if any(cell.strip() for cell in row):
                 problem = _row_problem(csv_text, row, header, line)
@@ -92,7 +176,7 @@ def iter_records(csv_text: CsvText) -> Iterator[tuple[int, dict[str, str]]]:
                         break
                 else:
                     records.append((line, dict(zip(header, row, strict=True))))
-            line = reader.line_num + 1
+            line = reader.line_num + 1 + skipped
     except csv.Error as exc:
         problems.append(_csv_problem(csv_text, exc, line))
     if problems:

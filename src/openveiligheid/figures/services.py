@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from django.db.models import Q
 
 from openveiligheid.areas.models import Area
-from openveiligheid.areas.services import children_index, resolve_division
+from openveiligheid.areas.services import resolve_division
 from openveiligheid.core.areacodes import gemeente_of
 from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.errors import InputError, InputProblem
+from openveiligheid.core.measures import is_additive
 from openveiligheid.core.periods import Period, PeriodError, parse_period
-from openveiligheid.figures import catalogue
-from openveiligheid.figures.aggregation import Key, Observation, derive
+from openveiligheid.figures import bulk, catalogue
+from openveiligheid.figures.aggregation import Key, Observation
 from openveiligheid.figures.figureset import FigureSet
 from openveiligheid.figures.models import Figure, Measure
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.parsers.figures import read_figures
-from openveiligheid.imports.parsers.rows import FigureFile
+from openveiligheid.imports.parsers.figures import stream_figures
+from openveiligheid.imports.parsers.rows import FigureFile, FigureStream
 from openveiligheid.imports.services import (
     execute,
     open_run,
@@ -43,24 +48,39 @@ def import_figures(
     today: dt.date | None = None,
     period: str | None = None,
     replace_all: bool = False,
+    zeros_omitted: bool = False,
 ) -> ImportRun:
     """Import a figures file of any supported format (detected from its header).
 
     ``period`` ("2024") is needed only for CBS tables without a Perioden column. A file that
     would remove more earlier figures (of its dataset, measures, periods and gemeenten) than
     it brings is refused unless ``replace_all`` (``--vervang-alles``); see
-    :func:`check_removal`."""
+    :func:`check_removal`. ``zeros_omitted`` (``--nullen-weggelaten``, or a first line
+    ``# nullen-weggelaten``): the file leaves zeros out, so the derived sums count a missing
+    part as 0 (see :class:`openveiligheid.figures.bulk.Deriver`).
+
+    The rows are read, checked and staged in batches (:mod:`openveiligheid.figures.bulk`); no
+    row is kept in memory and no model instance is made per row."""
     path = Path(path)
     run, data = open_run("figures", path, data, user)
 
     def work(run: ImportRun) -> str:
         fixed = _fixed_period(period, path.name)
-        figure_file = read_figures(path, data, dataset=dataset, today=today, period=fixed)
-        run.dataset, run.format = figure_file.dataset, figure_file.format
+        figures = stream_figures(path, data, dataset=dataset, today=today, period=fixed)
+        run.format = figures.format
         run.division = resolve_division(division, path.name)
+        stage = bulk.Stage()
+        staged = _stage(figures.rows, run.division, stage)
+        problems = figures.problems.problems + staged.duplicates(stage, figures)
+        if problems:
+            raise InputError(sorted(problems, key=lambda p: p.line or 0))
+        run.dataset = figures.dataset
         skip_if_imported(run)
-        removed = store_figures(figure_file, run, replace_all=replace_all)
-        return summary(run, figure_file) + removed
+        staged.check_areas(figures.name, figures.area_field)
+        zeros = zeros_omitted or figures.zeros_omitted
+        removed, notes = _store(staged, figures.name, run, replace_all, zeros)
+        stage.drop()
+        return summary(run, figures.summary_file()) + removed + notes
 
     return execute(run, work)
 
@@ -95,57 +115,206 @@ def summary(run: ImportRun, figure_file: FigureFile | None = None) -> str:
     return text
 
 
-def store_figures(figure_file: FigureFile, run: ImportRun, *, replace_all: bool = False) -> str:
+def store_figures(
+    figure_file: FigureFile,
+    run: ImportRun,
+    *,
+    replace_all: bool = False,
+    zeros_omitted: bool = False,
+) -> str:
     """Write the figures of one file into ``run.division``; replace what they correct.
 
     Returns what was removed (figures the file no longer gives), as a sentence for the run's
     message; raises :class:`InputError` before removing anything when that is more than the
     file brings and ``replace_all`` is false."""
-    division = run.division
-    area_ids = _area_ids(figure_file, division)
-    measure_ids = catalogue.measure_ids({row.measure for row in figure_file.rows})
-    pairs = {(measure_ids[row.measure], str(row.period)) for row in figure_file.rows}
-    new_keys = {(measure_ids[r.measure], area_ids[r.area], str(r.period)) for r in figure_file.rows}
-    gemeenten = {gemeente_of(row.area) or "" for row in figure_file.rows}
-    scope = _figures_in_scope(figure_file.dataset, pairs, gemeenten, division)
-    in_scope = {(m, a, p): pk for pk, m, a, p in scope}
-    clashing = _figures_with_keys(new_keys, pairs, division, exclude=set(in_scope.values()))
-    names = {pk: name for name, pk in measure_ids.items()}
-    removed = check_removal(
-        figure_file.name,
-        Counter((names[m], p) for m, _, p in set(in_scope) - new_keys),
-        len(new_keys),
-        "cijfers",
-        replace_all,
-        hint="lees het in onder een eigen dataset (--dataset …)",
-    )
-    _delete_ids(list(in_scope.values()) + [pk for pk, *_ in clashing])
-    replaced = set(in_scope) | {tuple(rest) for _, *rest in clashing}
-    run.read = len(figure_file.rows)
-    run.updated = len(new_keys & replaced)
-    run.created = len(new_keys) - run.updated
-    run.deleted = len(set(in_scope) - new_keys)
-    Figure.objects.bulk_create(
-        (
-            Figure(
-                measure_id=measure_ids[row.measure],
-                area_id=area_ids[row.area],
-                period=str(row.period),
-                year=row.period.year,
-                month=row.period.month,
-                value=row.value,
-                status=row.status,
-                source=row.source[:200],
-                import_run=run,
-            )
-            for row in figure_file.rows
-        ),
-        batch_size=BATCH,
-    )
-    refresh_statistics(Figure, Area)
-    years = {row.period.year for row in figure_file.rows}
-    run.derived = refresh_derived(set(measure_ids.values()), years, division, run)
+    stage = bulk.Stage()
+    rows = (
+        (r.line, None, r.measure, r.area, str(r.period), r.period.year, r.period.month,
+         r.value, r.status, r.source)
+        for r in figure_file.rows
+    )  # fmt: skip
+    staged = _stage(rows, run.division, stage)
+    staged.check_areas(figure_file.name, figure_file.area_field)
+    removed, _ = _store(staged, figure_file.name, run, replace_all, zeros_omitted)
+    stage.drop()
     return removed
+
+
+#: Keys are packed in one 64-bit number for the duplicate check: measure, area, period.
+_AREA_OFFSET = 1 << 23
+MAX_DUPLICATES_REPORTED = 1000
+
+
+@dataclass
+class _Staged:
+    """What :func:`_stage` learned while staging a file's rows (all small: per distinct
+    measure, area and period, plus one 8-byte key per row for the duplicate check)."""
+
+    count: int
+    measure_ids: dict[str, int]
+    area_ids: dict[str, int]
+    periods: dict[str, int]
+    pairs: set[tuple[int, str]]
+    years: set[int]
+    areas_seen: set[int]
+    unknown: list[tuple[int, str]]
+    keys: array
+
+    def duplicates(self, stage: bulk.Stage, figures: FigureStream) -> list[InputProblem]:
+        """Rows with the key of an earlier row, worded as the format does (up to
+        :data:`MAX_DUPLICATES_REPORTED`)."""
+        if self.count < 2:
+            return []
+        keys = np.frombuffer(self.keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.ones(len(ordered), dtype=bool)
+        starts[1:] = ordered[1:] != ordered[:-1]
+        if starts.all():
+            return []
+        first_of_run = np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
+        seqs = order + 1  # positions in the file; seq counts from 1
+        repeats = sorted(
+            zip(seqs[~starts].tolist(), seqs[first_of_run[~starts]].tolist(), strict=True)
+        )
+        shown = repeats[:MAX_DUPLICATES_REPORTED]
+        rows = stage.rows({seq for pair in shown for seq in pair})
+        measures = {pk: name for name, pk in self.measure_ids.items()}
+        areas = {pk: code for code, pk in self.area_ids.items()}
+        problems = []
+        for seq, first in shown:
+            line, field, measure_id, area_id, period = rows[seq]
+            row = (line, field, measures[measure_id], areas[area_id], period)
+            message, column = figures.duplicate(row, rows[first][0])
+            problems.append(InputProblem(figures.name, message, line, column))
+        if len(repeats) > len(shown):
+            problems.append(
+                InputProblem(
+                    figures.name,
+                    f"en nog {len(repeats) - len(shown)} dubbele regels",
+                    problems[-1].line,
+                )
+            )
+        return problems
+
+    def check_areas(self, file_name: str, area_field: str) -> None:
+        if self.unknown:
+            raise InputError(
+                [
+                    InputProblem(file_name, f"onbekende gebiedscode '{code}' ({self.where})", line,
+                                 area_field)
+                    for line, code in self.unknown
+                ]
+            )  # fmt: skip
+
+    where: str = ""
+
+
+def _stage(rows, division: int, stage: bulk.Stage) -> _Staged:
+    """Put the rows into the staging table in batches, with their measure and area keys."""
+    area_ids = dict(Area.objects.filter(division=division).values_list("code", "pk"))
+    measure_ids: dict[str, int] = {}
+    periods: dict[str, int] = {}
+    pairs: set[tuple[int, str]] = set()
+    years: set[int] = set()
+    seen: set[int] = set()
+    unknown: list[tuple[int, str]] = []
+    strangers: set[str] = set()
+    keys = array("q")
+    batch: list[tuple] = []
+    seq = 0
+    for line, field, measure, area, period, year, month, value, status, source in rows:
+        measure_id = measure_ids.get(measure)
+        if measure_id is None:
+            measure_id = measure_ids[measure] = catalogue.measure_ids({measure})[measure]
+        area_id = area_ids.get(area)
+        if area_id is None:  # reported later, if the file has no other problems
+            area_id = area_ids[area] = -1 - len(strangers)
+            strangers.add(area)
+        if area_id < 0 and len(unknown) < MAX_UNKNOWN_REPORTED:
+            unknown.append((line, area))
+        number = periods.get(period)
+        if number is None:
+            number = periods[period] = len(periods)
+            years.add(year)
+        pairs.add((measure_id, period))
+        seen.add(area_id)
+        keys.append(measure_id << 40 | (area_id + _AREA_OFFSET) << 16 | number)
+        seq += 1
+        batch.append((seq, line, field, measure_id, area_id, period, year, month, value,
+                      status, source[:200]))  # fmt: skip
+        if len(batch) >= BATCH:
+            stage.add(batch)
+            batch = []
+    stage.add(batch)
+    staged = _Staged(seq, measure_ids, area_ids, periods, pairs, years, seen, unknown, keys)
+    staged.where = f"niet in indeling {division}"
+    return staged
+
+
+def _store(
+    staged: _Staged, file_name: str, run: ImportRun, replace_all: bool, zeros_omitted: bool
+) -> tuple[str, str]:
+    """Replace what the staged rows correct, write them, derive the sums: ``(removed, notes)``
+    as sentences for the run's message."""
+    division = run.division
+    measure_ids = set(staged.measure_ids.values())
+    periods = set(staged.periods)
+    removed, updated, deleted = "", 0, 0
+    bulk.Deriver(measure_ids, staged.years, division).clear()  # before the table grows
+    if bulk.anything_stored(measure_ids, periods, division):
+        codes = {pk: code for code, pk in staged.area_ids.items()}
+        gemeenten = {gemeente_of(codes[pk]) or "" for pk in staged.areas_seen}
+        bulk.find_scope(run.dataset, staged.pairs, gemeenten, division)
+        counts = Counter({(name, period): n for name, period, n in bulk.removed_counts()})
+        removed = check_removal(
+            file_name,
+            counts,
+            staged.count,
+            "cijfers",
+            replace_all,
+            hint="lees het in onder een eigen dataset (--dataset …)",
+        )
+        updated = bulk.replace_existing()
+        deleted = sum(counts.values())
+    bulk.insert_staged(run.pk)
+    run.read = staged.count
+    run.updated = updated
+    run.created = staged.count - updated
+    run.deleted = deleted
+    refresh_statistics(Figure, Area)
+    run.derived = refresh_derived(
+        measure_ids,
+        staged.years,
+        division,
+        run,
+        zeros_omitted=zeros_omitted,
+        covered=periods,
+        clear=False,
+    )
+    missing = {} if zeros_omitted else missing_sums(measure_ids, staged.years, division)
+    return removed, _derived_notes(missing, zeros_omitted)
+
+
+def _derived_notes(missing: dict[str, int], zeros_omitted: bool) -> str:
+    if zeros_omitted:
+        return " Ontbrekende waarden zijn bij de optellingen als 0 geteld (nullen weggelaten)."
+    parts = [
+        f"{missing[key]} {what} niet berekend: {why}"
+        for key, what, why in (
+            ("jaar", "jaartotalen", "niet alle 12 maanden aanwezig"),
+            ("wijk", "wijktotalen", "niet alle buurten aanwezig"),
+            ("gemeente", "gemeentetotalen", "niet alle wijken aanwezig"),
+        )
+        if missing.get(key)
+    ]
+    if not parts:
+        return ""
+    return (
+        " "
+        + "; ".join(parts)
+        + ". Bevat het bestand geen nullen? Lees het dan in met --nullen-weggelaten."
+    )
 
 
 REMOVALS_SHOWN = 12
@@ -183,99 +352,38 @@ def check_removal(
     return f" Verwijderd, want niet meer in het bestand: {total} {what} ({detail})."
 
 
-def _area_ids(figure_file: FigureFile, division: int) -> dict[str, int]:
-    codes = {row.area for row in figure_file.rows}
-    ids = dict(Area.objects.filter(division=division, code__in=codes).values_list("code", "pk"))
-    unknown = [row for row in figure_file.rows if row.area not in ids]
-    if unknown:
-        problems = [
-            InputProblem(
-                figure_file.name,
-                f"onbekende gebiedscode '{row.area}' (niet in indeling {division})",
-                row.line,
-                figure_file.area_field,
-            )
-            for row in unknown[:MAX_UNKNOWN_REPORTED]
-        ]
-        raise InputError(problems)
-    return ids
-
-
-def _figures_in_scope(
-    dataset: str, pairs: set[tuple[int, str]], gemeenten: set[str], division: int
-):
-    """Published figures that a new file replaces: the same dataset, and the measures, periods
-    and gemeenten (or the Netherlands, ``""``) that the file holds."""
-    measures = {m for m, _ in pairs}
-    periods = {p for _, p in pairs}
-    rows = Figure.objects.filter(
-        import_run__dataset=dataset,
-        area__gemeente_code__in=gemeenten,
-        derived=False,
-        measure_id__in=measures,
-        period__in=periods,
-        area__division=division,
-    ).values_list("pk", "measure_id", "area_id", "period")
-    return [row for row in rows if (row[1], row[3]) in pairs]
-
-
-def _figures_with_keys(keys, pairs, division, exclude: set[int]):
-    """Other figures (other datasets, or derived ones) with exactly the keys being written."""
-    measures = {m for m, _ in pairs}
-    periods = {p for _, p in pairs}
-    rows = Figure.objects.filter(
-        measure_id__in=measures, period__in=periods, area__division=division
-    ).values_list("pk", "measure_id", "area_id", "period")
-    return [row for row in rows if row[0] not in exclude and (row[1], row[2], row[3]) in keys]
-
-
-def _delete_ids(ids: list[int]) -> None:
-    for start in range(0, len(ids), BATCH):
-        Figure.objects.filter(pk__in=ids[start : start + BATCH]).delete()
-
-
-def refresh_derived(measure_ids: set[int], years: set[int], division: int, run: ImportRun) -> int:
-    """Recompute the derived figures (sums over areas and months) for these measures and years."""
-    base = Figure.objects.filter(
-        measure_id__in=measure_ids, year__in=years, area__division=division
-    )
-    base.filter(derived=True).delete()
-    observed: dict[Key, Observation] = {}
-    names = dict(Measure.objects.filter(pk__in=measure_ids).values_list("pk", "name"))
-    for measure_id, code, period, value, status in base.values_list(
-        "measure_id", "area__code", "period", "value", "status"
-    ):
-        observed[(names[measure_id], code, _period(period))] = Observation(value, status)
-    index = children_index(division)
-    derived = derive(observed, lambda parent: index.get(parent, []))
-    if not derived:
+def refresh_derived(
+    measure_ids: set[int],
+    years: set[int],
+    division: int,
+    run: ImportRun,
+    *,
+    zeros_omitted: bool = False,
+    covered: set[str] = frozenset(),
+    clear: bool = True,
+) -> int:
+    """Recompute the derived figures (sums over areas and months) for these measures and years,
+    set-wise in the database by the rules of :func:`openveiligheid.figures.aggregation.derive`
+    (see :class:`openveiligheid.figures.bulk.Deriver`); return how many were made. ``clear``:
+    remove the earlier derived figures first (an import has done so before it wrote)."""
+    if clear:
+        bulk.Deriver(set(measure_ids), years, division).clear()
+    additive = _additive(measure_ids)
+    if not additive:
         return 0
-    area_ids = dict(
-        Area.objects.filter(division=division, code__in={a for _, a, _ in derived}).values_list(
-            "code", "pk"
-        )
-    )
-    measure_by_name = {name: pk for pk, name in names.items()}
-    Figure.objects.bulk_create(
-        (
-            Figure(
-                measure_id=measure_by_name[measure],
-                area_id=area_ids[area],
-                period=str(period),
-                year=period.year,
-                month=period.month,
-                value=obs.value,
-                status=obs.status,
-                derived=True,
-                source=DERIVED_SOURCE,
-                import_run=run,
-            )
-            for (measure, area, period), obs in derived.items()
-            if area in area_ids
-        ),
-        batch_size=BATCH,
-    )
-    return len(derived)
+    deriver = bulk.Deriver(additive, years, division, zeros_omitted=zeros_omitted, covered=covered)
+    return deriver.run(run.pk, DERIVED_SOURCE)
+
+
+def missing_sums(measure_ids: set[int], years: set[int], division: int) -> dict[str, int]:
+    """Sums that could not be derived for want of a part (see ``Deriver.missing``)."""
+    additive = _additive(measure_ids)
+    return bulk.Deriver(additive, years, division).missing() if additive else {}
+
+
+def _additive(measure_ids: set[int]) -> set[int]:
+    names = Measure.objects.filter(pk__in=measure_ids).values_list("pk", "name")
+    return {pk for pk, name in names if is_additive(name)}
 
 
 def _period(text: str) -> Period:

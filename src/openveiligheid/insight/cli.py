@@ -2,27 +2,31 @@
 
 Both read figures files without a database (as ``openveiligheid evaluate`` does): the rows of
 every file are combined, later files winning, and sums over months and over buurten/wijken are
-derived in memory by the same code the imports use (``figures/aggregation.py``). Output is
-a table for people, CSV for scripts (unrounded) or JSON (unrounded, NaN as ``null``).
+derived in memory, column-wise (``imports/columnar.py``), by the rules the imports use
+(``figures/aggregation.py``), for the measures asked for only. Output is a table for people,
+CSV for scripts (unrounded) or JSON (unrounded, NaN as ``null``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+import polars as pl
 
 from django.core.management.base import CommandError
 
 from openveiligheid.core.errors import InputError
 from openveiligheid.core.periods import Period, PeriodError, parse_period
-from openveiligheid.figures.aggregation import Key
-from openveiligheid.imports.parsers.figures import read_figures
+from openveiligheid.figures.aggregation import Key, Observation
+from openveiligheid.imports import columnar
 from openveiligheid.imports.services import read_input_file
 from openveiligheid.indicators.engine import FigureSet
 from openveiligheid.indicators.formatting import format_number
@@ -49,26 +53,45 @@ def dutch_errors() -> Iterator[None]:
         raise CommandError(f"Geen bestand maar een map: {exc.filename}") from exc
 
 
-@dataclass(frozen=True)
 class Figures:
     """The figures of all files: the keys as read (``observed``) and the engine's
-    :class:`FigureSet` of them with the derived sums (``known``)."""
+    :class:`FigureSet` view of them with the derived sums (``known``).
 
-    observed: frozenset[Key]
-    known: FigureSet
+    The files are read column-wise (:mod:`openveiligheid.imports.columnar`); the figures of a
+    measure, with its derived sums, are made when that measure is first asked for, so a
+    command that needs one measure of a national file derives the sums of that one only.
+    """
+
+    def __init__(self, table: pl.DataFrame, measures: Iterable[str] | None = None):
+        """``measures``: keep only these (``measures`` still names every measure of the
+        files, for the messages)."""
+        self.measures: set[str] = set(table["measure"].unique().to_list())
+        self._codes = table["area"].unique()  # the area tree, as FigureSet.from_rows reads it
+        if measures is not None:
+            table = table.filter(pl.col("measure").is_in(sorted(set(measures))))
+        self._table = table
+        self.kept: set[str] = set(table["measure"].unique().to_list())
+        self._of: dict[str, MeasureFigures] = {}
+        self.known = _KnownFigures(self)
 
     @classmethod
     def from_rows(cls, rows: Sequence) -> Figures:
-        observed = frozenset((r.measure, r.area, r.period) for r in rows)
-        return cls(observed, FigureSet.from_rows(rows))
+        return cls(columnar.from_rows(rows))
 
-    @property
-    def measures(self) -> set[str]:
-        return {measure for measure, _, _ in self.observed}
+    @functools.cached_property
+    def observed(self) -> frozenset[Key]:
+        return frozenset(columnar.keys(self._table))
+
+    def of(self, measure: str) -> MeasureFigures:
+        """The figures of one measure with their derived sums."""
+        if measure not in self._of:
+            rows = columnar.with_derived(self._table, measures=[measure], codes=self._codes)
+            self._of[measure] = MeasureFigures(measure, rows)
+        return self._of[measure]
 
     def figure_set(self) -> FigureSet:
         """The engine's view of the same figures (for ``population_of``)."""
-        return self.known
+        return self.known  # type: ignore[return-value]
 
     def value(self, measure: str, area: str, period: Period) -> float | None:
         found = self.known.get(measure, area, period)
@@ -78,13 +101,87 @@ class Figures:
         return self.known.periods(measure)
 
 
-def read_figure_files(paths: Sequence[str]) -> Figures:
-    """Read every figures file (cijfers-CSV or CBS open data); raise a Dutch CommandError."""
-    rows = []
+class MeasureFigures:
+    """The figures of one measure (observed and derived), as :class:`FigureSet` reads them,
+    indexed by area and period; an :class:`Observation` is made when one is asked for (a
+    command looks up some areas of a measure that has hundreds of thousands of figures)."""
+
+    def __init__(self, measure: str, rows: pl.DataFrame):
+        self.measure = measure
+        self._rows = rows
+        areas, years, months = (rows[c].to_list() for c in ("area", "year", "month"))
+        self._index = {key: n for n, key in enumerate(zip(areas, years, months, strict=True))}
+        self._values = rows["value"].to_list()
+        self._statuses = rows["status"].to_list()
+        self._derived = rows["derived"].to_list()
+        self._years: dict[str, set[int]] | None = None
+
+    def get(self, area: str, period: Period) -> Observation | None:
+        n = self._index.get((area, period.year, period.month))
+        if n is None:
+            return None
+        return Observation(self._values[n], self._statuses[n], self._derived[n])
+
+    def years(self, area: str) -> set[int]:
+        """Years with a yearly figure for ``area``."""
+        if self._years is None:
+            yearly = self._rows.filter(pl.col("month").is_null())
+            self._years = {}
+            for code, year in zip(yearly["area"].to_list(), yearly["year"].to_list(), strict=True):
+                self._years.setdefault(code, set()).add(year)
+        return self._years.get(area, set())
+
+    def periods(self) -> list[Period]:
+        found = self._rows.select("year", "month").unique().iter_rows()
+        return sorted((Period(y, m) for y, m in found), key=lambda p: (p.year, p.month or 0))
+
+    def areas(self, period: Period) -> list[str]:
+        month = pl.col("month")
+        same = month.is_null() if period.month is None else month == period.month
+        found = self._rows.filter((pl.col("year") == period.year) & same)
+        return sorted(found["area"].to_list())
+
+    def items(self) -> Iterator[tuple[Key, Observation]]:
+        yield from columnar.observations(self._rows, Observation).items()
+
+
+class _KnownFigures:
+    """:class:`FigureSet`'s reading methods over :meth:`Figures.of`, one measure at a time."""
+
+    def __init__(self, figures: Figures):
+        self._figures = figures
+
+    def get(self, measure: str, area: str, period: Period) -> Observation | None:
+        return self._figures.of(measure).get(area, period)
+
+    def years(self, measures: Iterable[str], area: str) -> list[int]:
+        found: set[int] = set()
+        for measure in measures:
+            found |= self._figures.of(measure).years(area)
+        return sorted(found)
+
+    def periods(self, measure: str) -> list[Period]:
+        return self._figures.of(measure).periods()
+
+    def areas(self, measure: str, period: Period) -> list[str]:
+        return self._figures.of(measure).areas(period)
+
+    def items(self) -> Iterator[tuple[Key, Observation]]:
+        """Every figure of every measure kept (all measures are derived for this)."""
+        for measure in sorted(self._figures.kept):
+            yield from self._figures.of(measure).items()
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+
+def read_figure_files(paths: Sequence[str], measures: Iterable[str] | None = None) -> Figures:
+    """Read every figures file (cijfers-CSV or CBS open data); raise a Dutch CommandError.
+
+    ``measures``: keep only these (see :class:`Figures`)."""
     with dutch_errors():
-        for path in paths:
-            rows.extend(read_figures(path, read_input_file(path)).rows)
-    return Figures.from_rows(rows)
+        table = columnar.read_tables((path, read_input_file(path)) for path in paths)
+    return Figures(table, measures)
 
 
 def require_measure(figures: Figures, measure: str, option: str = "--measure") -> None:

@@ -27,6 +27,8 @@ class AnalysisRun(models.Model):
 
     kind = models.CharField("soort", max_length=20, choices=KIND_CHOICES)
     division = models.PositiveSmallIntegerField("indeling", null=True)
+    #: the one gemeente this run recomputed after an import; empty: the whole division
+    gemeente_code = models.CharField("gemeente", max_length=6, blank=True, default="")
     started_at = models.DateTimeField("gestart", auto_now_add=True)
     seconds = models.FloatField("duur (s)", default=0)
     parameters = models.JSONField("parameters", default=dict)

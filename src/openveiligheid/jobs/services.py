@@ -1,10 +1,13 @@
 """The worker (``openveiligheid worker``): runs the scheduled jobs of the platform when they are
-due, and says it is alive. The database is the queue: a job is due when its last successful
-run is older than its interval, so several workers, restarts and crashes need no broker.
+due, runs the background tasks of the task queue (``jobs/tasks.py``, with ``OV_TAKEN=database``)
+and says it is alive. For the scheduled jobs the database is the queue: a job is due when its
+last successful run is older than its interval, so several workers, restarts and crashes need
+no broker.
 
 Jobs:
 
-- ``analyses``: recompute analyses an interrupted import left missing (every cycle);
+- ``analyses``: recompute analyses an interrupted import left missing (every cycle), except
+  in divisions whose analysis tasks are still waiting or running;
 - ``registers-publiceren``: the case registers' counts as figures for the plan (hourly);
 - ``bewaartermijn``: anonymise cases whose retention period has passed (daily; AVG);
 - ``auditketen``: check the audit log's hash chain (daily; a break is a failed run and an
@@ -37,8 +40,10 @@ class Job:
 
 def _analyses() -> str:
     from openveiligheid.insight.services import refresh, stale_divisions
+    from openveiligheid.jobs.tasks import pending_divisions
 
-    stale = stale_divisions()
+    pending = pending_divisions()
+    stale = [division for division in stale_divisions() if division not in pending]
     for division in stale:
         refresh(division)
     return f"{len(stale)} indeling(en) bijgewerkt." if stale else "Niets achterstallig."

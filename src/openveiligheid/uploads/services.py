@@ -11,14 +11,21 @@ whose command records no run: :func:`import_plan_file` runs ``load_plan``'s two 
 machinery (``imports.services.open_run``/``execute``), so that the upload report and the
 history show it like every other import, and refuses a plan of another gemeente than the one
 the user works for.
+
+With ``OV_TAKEN=database`` an upload is a background task (:func:`submit_upload`, run by the
+worker through :func:`run_upload_task`; ``jobs/tasks.py``): the file is kept with the task
+until it has run, the page shows its progress and its owner can cancel it. With the embedded
+default (``direct``) it is read during the request, as on the command line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +42,9 @@ from openveiligheid.core.textfiles import shorten
 from openveiligheid.figures.incidents import import_incidents
 from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.services import execute, open_run, skip_if_imported
+from openveiligheid.imports.services import execute, finish, open_run, skip_if_imported
+from openveiligheid.jobs.models import BackgroundTask
+from openveiligheid.jobs.tasks import Cancelled, progress, submit
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.services import read_plan_file, save_plan
 from openveiligheid.policy.yearimports import import_activities, import_credits, import_finance
@@ -214,6 +223,91 @@ def upload(
             .first()
         )
     return Outcome(run, warnings)
+
+
+#: The kind of background task an upload is (``jobs.tasks``).
+UPLOAD_TASK = "inlezen"
+
+
+def submit_upload(
+    kind: Kind,
+    uploaded: UploadedFile,
+    options: Options,
+    user,
+    plan: Plan | None,
+    gemeente_code: str,
+) -> BackgroundTask:
+    """Put an upload on the task queue, with the file's bytes (the form has checked its size)."""
+    name = _safe_name(uploaded.name)
+    data = b"".join(uploaded.chunks())
+    return submit(
+        UPLOAD_TASK,
+        f"{kind.label}: {name}",
+        {
+            "soort": kind.key,
+            "bestand": name,
+            "opties": dataclasses.asdict(options),
+            "plan": plan.pk if plan is not None else None,
+            "gemeente": gemeente_code,
+        },
+        owner=user,
+        payload=data,
+    )
+
+
+def run_upload_task(record: BackgroundTask) -> str:
+    """The worker's side of :func:`submit_upload`: the same import service as in the request.
+    Cancelled, the import's transaction is rolled back and its run says so."""
+    arguments = record.arguments
+    kind = KINDS_BY_KEY[arguments["soort"]]
+    user = record.owner
+    plan = Plan.objects.filter(pk=arguments.get("plan")).first()
+    options = Options(**arguments.get("opties", {}))
+    last = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    warnings: list[str] = []
+    progress(record, "bezig met inlezen van het bestand")
+    run = None
+    try:
+        run = _call(
+            kind,
+            Path(arguments["bestand"]),
+            bytes(record.payload),
+            options,
+            user,
+            plan,
+            arguments.get("gemeente", ""),
+            warnings,
+        )
+    except InputError:
+        pass
+    except Cancelled:
+        record.import_run = _close_cancelled(record, kind, last)
+        raise
+    except Exception:  # the service recorded the failure ("onverwachte fout") on the run
+        log.exception("Inlezen op de achtergrond mislukt (%s, %s)", kind.key, record.pk)
+    if run is None:
+        run = _runs_since(last, user, kind).order_by("-pk").first()
+    record.import_run = run
+    record.result = {"waarschuwingen": warnings[:500]}
+    if run is None:
+        return "Het inlezen is mislukt zonder verslag; meld dit aan beheer."
+    return f"{run.get_status_display()}: {run.message}"
+
+
+def _runs_since(last: int, user, kind: Kind):
+    return ImportRun.objects.filter(
+        pk__gt=last, user=user, kind=kind.run_kind, host=socket.gethostname(), pid=os.getpid()
+    )
+
+
+def _close_cancelled(record: BackgroundTask, kind: Kind, last: int) -> ImportRun | None:
+    """The run a cancelled import left "running": its transaction was rolled back."""
+    run = _runs_since(last, record.owner, kind).filter(status=ImportRun.RUNNING).first()
+    if run is not None:
+        who = record.cancel_requested_by or "de gebruiker"
+        run.read = run.created = run.updated = run.deleted = run.derived = 0
+        finish(run, ImportRun.FAILED, f"Afgebroken door {who}: er is niets ingelezen.")
+    return run
 
 
 def _call(kind, path, data, options: Options, user, plan, gemeente_code, warnings) -> ImportRun:

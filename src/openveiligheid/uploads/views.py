@@ -8,26 +8,37 @@
   ``policy.financien_bewerken`` (controller). Posting a kind one may not upload is a 403.
 - After an upload the browser is sent to the run's report (post/redirect/get). A user sees
   only their own runs: another user's run is a 404, as one that does not exist.
+- With ``OV_TAKEN=database`` the upload is a background task: the browser is sent to the
+  task's page (``/inlezen/taak/<id>/``), which shows how far it is (steps done of total; the
+  import itself, then the analyses per gemeente) and has a button to cancel it (POST, CSRF;
+  owner only). When it is done, that page sends the browser on to the run's report.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from openveiligheid.accounts.access import request_scope
 from openveiligheid.accounts.roles import UPLOAD_DATA
 from openveiligheid.imports.models import ImportRun
+from openveiligheid.jobs.models import BackgroundTask
+from openveiligheid.jobs.tasks import cancel, queued_in_database
 from openveiligheid.ui.pages import current_plan, dashboard_view
 from openveiligheid.uploads.forms import UploadForm, max_size_text
 from openveiligheid.uploads.services import (
     KINDS_BY_KEY,
     RUN_KIND_LABELS,
+    UPLOAD_TASK,
     Kind,
     allowed_kinds,
+    submit_upload,
     upload,
 )
 
@@ -73,6 +84,16 @@ def inlezen(request: HttpRequest) -> HttpResponse:
                     "soort",
                     f"De gemeente {gemeente.name} heeft nog geen plan; lees eerst een plan in.",
                 )
+            elif queued_in_database():
+                record = submit_upload(
+                    form.kind,
+                    form.cleaned_data["bestand"],
+                    form.options(),
+                    request.user,
+                    plan,
+                    gemeente.code,
+                )
+                return redirect("uploads:taak", pk=record.pk)
             else:
                 outcome = upload(
                     form.kind,
@@ -89,6 +110,11 @@ def inlezen(request: HttpRequest) -> HttpResponse:
     else:
         form = UploadForm(kinds=kinds)
     recent = ImportRun.objects.filter(user=request.user).order_by("-started_at", "-pk")[:5]
+    running = BackgroundTask.objects.filter(
+        owner=request.user,
+        kind=UPLOAD_TASK,
+        status__in=[BackgroundTask.QUEUED, BackgroundTask.RUNNING],
+    ).order_by("created_at", "pk")
     return render(
         request,
         "uploads/inlezen.html",
@@ -100,6 +126,8 @@ def inlezen(request: HttpRequest) -> HttpResponse:
             "figure_options": any(k.permission == UPLOAD_DATA for k in kinds),
             "year_options": any("jaar" in k.options for k in kinds),
             "recent": [_row(run) for run in recent],
+            "running": list(running),
+            "queued": queued_in_database(),
         },
     )
 
@@ -135,6 +163,86 @@ def resultaat(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _task(request: HttpRequest, pk: int) -> BackgroundTask:
+    """The user's own upload task; another user's is a 404, as one that does not exist."""
+    return get_object_or_404(BackgroundTask, pk=pk, owner=request.user, kind=UPLOAD_TASK)
+
+
+def _state(record: BackgroundTask) -> dict:
+    """How far an upload task is, as the page and its JSON say it. The percentage counts
+    steps that are done (the import, then each gemeente's analyses); it is only given while
+    the number of steps is known, never made up."""
+    children = list(record.children.values_list("status", flat=True))
+    pending = sum(status not in BackgroundTask.FINISHED for status in children)
+    finished = record.finished and not pending
+    done, total = record.steps_done, max(record.steps_total, 1 + len(children))
+    if record.status == BackgroundTask.QUEUED:
+        ahead = BackgroundTask.objects.filter(
+            status=BackgroundTask.QUEUED, created_at__lt=record.created_at
+        ).count()
+        text = f"Wacht op een werker ({ahead} taak/taken eerder in de rij)."
+    elif record.status == BackgroundTask.RUNNING:
+        text = f"Bezig: {record.step or 'inlezen'}."
+        if record.cancel_requested_at:
+            text += " Afbreken is gevraagd."
+    elif pending:
+        text = (
+            f"Ingelezen; de analyses per gemeente lopen nog: {len(children) - pending} van "
+            f"{len(children)} klaar."
+        )
+    else:
+        text = record.message
+    percent = None
+    if not finished and (record.status != BackgroundTask.RUNNING or total > 1):
+        percent = int(100 * min(done, total) / total)
+    verder = ""
+    if finished and record.import_run_id is not None:
+        verder = reverse("uploads:resultaat", args=[record.import_run_id])
+    return {
+        "status": record.status,
+        "klaar": finished,
+        "tekst": text,
+        "procent": percent,
+        "stappen_klaar": min(done, total),
+        "stappen": total,
+        "verder": verder,
+    }
+
+
+@dashboard_view
+@never_cache
+@require_http_methods(["GET"])
+def taak(request: HttpRequest, pk: int) -> HttpResponse:
+    _kinds(request)
+    record = _task(request, pk)
+    state = _state(record)
+    if state["klaar"] and state["verder"] and record.status != BackgroundTask.CANCELLED:
+        _keep_warnings(request, record.import_run_id, record.result.get("waarschuwingen", []))
+        return redirect(state["verder"])
+    return render(
+        request,
+        "uploads/taak.html",
+        {"task": record, "state": state, "plan": current_plan(request)},
+    )
+
+
+@dashboard_view
+@never_cache
+@require_http_methods(["GET"])
+def taak_stand(request: HttpRequest, pk: int) -> JsonResponse:
+    _kinds(request)
+    return JsonResponse(_state(_task(request, pk)))
+
+
+@dashboard_view
+@require_http_methods(["POST"])
+def afbreken(request: HttpRequest, pk: int) -> HttpResponse:
+    _kinds(request)
+    record = _task(request, pk)
+    messages.info(request, cancel(record, request.user))
+    return redirect("uploads:taak", pk=record.pk)
 
 
 @dashboard_view

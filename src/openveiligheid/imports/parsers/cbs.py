@@ -14,12 +14,18 @@ import re
 from dataclasses import dataclass
 
 from openveiligheid.core.areacodes import AreaCodeError, level_of, normalize_code
-from openveiligheid.core.csvfiles import CBS_MISSING, CsvText, header_of, iter_records, parse_number
+from openveiligheid.core.csvfiles import CBS_MISSING, CsvText, header_of, iter_rows, parse_number
 from openveiligheid.core.errors import ProblemCollector
 from openveiligheid.core.measures import is_additive
-from openveiligheid.core.periods import MONTH, Period, PeriodError, parse_cbs_period
+from openveiligheid.core.periods import Period, PeriodError, parse_cbs_period
 from openveiligheid.core.statuses import DEFINITIEF
-from openveiligheid.imports.parsers.rows import FigureFile, FigureRow
+from openveiligheid.imports.parsers.rows import (
+    ZEROS_OMITTED,
+    FigureFile,
+    FigureStream,
+    StreamRow,
+    collect,
+)
 
 FORMAT = "cbs"
 AREA_DIMENSIONS = ("WijkenEnBuurten", "RegioS", "Gemeenten", "Regio")
@@ -90,6 +96,22 @@ def parse(
     period: Period | None = None,
 ) -> FigureFile:
     """Parse a CBS typed data set; ``period`` is for tables without a Perioden column."""
+    figures = stream(csv_text, dataset=dataset, today=today, period=period)
+    figure_file = collect(figures)
+    figures.problems.raise_if_any()
+    figure_file.dataset = figures.dataset
+    return figure_file
+
+
+def stream(
+    csv_text: CsvText,
+    *,
+    dataset: str | None = None,
+    today: dt.date | None = None,
+    period: Period | None = None,
+) -> FigureStream:
+    """The table's figures as they are read and checked (see :class:`FigureStream`); the
+    dataset is known once every row has been read (monthly or not)."""
     header = header_of(csv_text)
     problems = ProblemCollector(csv_text.name)
     if PERIOD_DIMENSION not in header and period is None:
@@ -112,49 +134,75 @@ def parse(
         (c for c in header if not TOPIC.match(c) and c not in {"ID", area_dim, PERIOD_DIMENSION}),
         key=lambda c: not c.startswith("Soort"),  # the main classification first
     )
-    reader = _TableReader(topics, extra_dims, area_dim, problems, today, period)
-    for line, record in iter_records(csv_text):
-        reader.read(line, record)
-    if not reader.rows and not problems.problems:
-        problems.add("het bestand bevat geen cijfers (alle waarden ontbreken)", line=2)
-    problems.raise_if_any()
-    monthly = any(row.period.kind == MONTH for row in reader.rows)
-    return FigureFile(
+    figures = FigureStream(
         csv_text.name,
         FORMAT,
-        dataset or identify(header, monthly),
-        reader.rows,
+        dataset or "",
+        iter(()),
+        problems,
+        _duplicate,
         area_field=area_dim,
-        missing_values=reader.missing,
-        other_regions=reader.other_regions,
         ignored_columns=[c for c in header if TOPIC.match(c) and c not in topics],
+        zeros_omitted=ZEROS_OMITTED in csv_text.comments,
     )
+    reader = _TableReader(header, topics, extra_dims, area_dim, problems, today, period)
+    figures.rows = _rows(csv_text, reader, figures, header, dataset)
+    return figures
+
+
+def _duplicate(row: StreamRow, first_line: int) -> tuple[str, str | None]:
+    return f"dubbele regel: ook op regel {first_line}", row[1]
+
+
+def _rows(csv_text: CsvText, reader: _TableReader, figures: FigureStream, header, dataset):
+    count = 0
+    monthly = False
+    for line, cells in iter_rows(csv_text):
+        for row in reader.read(line, cells):
+            count += 1
+            monthly = monthly or row[6] is not None
+            yield row
+    figures.count = count
+    figures.missing_values = reader.missing
+    figures.other_regions = reader.other_regions
+    figures.dataset = dataset or identify(header, monthly)
+    if not count and not figures.problems.problems:
+        figures.problems.add("het bestand bevat geen cijfers (alle waarden ontbreken)", line=2)
 
 
 class _TableReader:
-    def __init__(self, topics, extra_dims, area_dim, problems, today, fixed_period):
-        self.topics, self.extra_dims, self.area_dim = topics, extra_dims, area_dim
+    def __init__(self, header, topics, extra_dims, area_dim, problems, today, fixed_period):
+        position = {column: n for n, column in enumerate(header)}
+        self.topics = [(column, position[column], prefix) for column, prefix in topics.items()]
+        self.extra = [position[dim] for dim in extra_dims]
+        self.area_dim, self.i_area = area_dim, position[area_dim]
+        self.i_period = position.get(PERIOD_DIMENSION)
         self.problems, self.today, self.fixed_period = problems, today, fixed_period
-        self.rows: list[FigureRow] = []
         self.missing = 0
         self.other_regions = 0
-        self.seen: dict[tuple[str, str, str], int] = {}
+        self.additive: dict[str, bool] = {}
 
-    def read(self, line: int, record: dict[str, str]) -> None:
-        if OTHER_REGION.match(record[self.area_dim].strip().upper()):
+    def read(self, line: int, cells: list[str]):
+        record_area = cells[self.i_area]
+        if OTHER_REGION.match(record_area.strip().upper()):
             self.other_regions += 1
             return
-        keys = _keys(record, line, self.area_dim, self.problems, self.today, self.fixed_period)
+        raw_period = cells[self.i_period] if self.i_period is not None else ""
+        keys = _keys(
+            record_area, raw_period, line, self.area_dim, self.problems, self.today,
+            self.fixed_period,
+        )  # fmt: skip
         if keys is None:
             return
         area, period = keys
+        period_text, year, month = str(period), period.year, period.month
         suffix = "".join(
             f":{code}"
-            for dim in self.extra_dims
-            if (code := record[dim].strip()) and not TOTAL_CODE.match(code)
+            for n in self.extra
+            if (code := cells[n].strip()) and not TOTAL_CODE.match(code)
         )
-        for column, prefix in self.topics.items():
-            raw = record[column].strip()
+        for column, n, prefix in self.topics:
+            raw = cells[n].strip()
             if raw in CBS_MISSING:
                 self.missing += 1
                 continue
@@ -163,21 +211,22 @@ class _TableReader:
             except ValueError as exc:
                 self.problems.add(str(exc), line=line, field=column)
                 continue
-            key = (prefix + suffix, area, str(period))
-            if value < 0 and is_additive(key[0]):
-                self.problems.add(f"{key[0]} is een aantal en kan niet negatief zijn", line, column)
+            measure = prefix + suffix
+            additive = self.additive.get(measure)
+            if additive is None:
+                additive = self.additive[measure] = is_additive(measure)
+            if value < 0 and additive:
+                message = f"{measure} is een aantal en kan niet negatief zijn"
+                self.problems.add(message, line, column)
                 continue
-            if key in self.seen:
-                self.problems.add(f"dubbele regel: ook op regel {self.seen[key]}", line, column)
-                continue
-            self.seen[key] = line
-            self.rows.append(
-                FigureRow(key[0], area, period, value, line, DEFINITIEF, "Bron: CBS / Politie")
-            )
+            yield (
+                line, column, measure, area, period_text, year, month, value, DEFINITIEF,
+                "Bron: CBS / Politie",
+            )  # fmt: skip
 
 
-def _keys(record, line, area_dim, problems, today, fixed_period):
-    area = normalize_code(record[area_dim])
+def _keys(raw_area, raw_period, line, area_dim, problems, today, fixed_period):
+    area = normalize_code(raw_area)
     ok = True
     try:
         level_of(area)
@@ -185,7 +234,7 @@ def _keys(record, line, area_dim, problems, today, fixed_period):
         problems.add(str(exc), line=line, field=area_dim)
         ok = False
     try:
-        period = fixed_period or parse_cbs_period(record[PERIOD_DIMENSION])
+        period = fixed_period or parse_cbs_period(raw_period)
         if period.is_future(today):
             problems.add(f"periode {period} ligt in de toekomst", line=line, field=PERIOD_DIMENSION)
             ok = False

@@ -27,6 +27,14 @@ class Command(ImportCommand):
             "(zonder deze optie wordt zo'n bestand geweigerd)",
         )
 
+        parser.add_argument(
+            "--nullen-weggelaten",
+            action="store_true",
+            help="het bestand laat nullen weg (zoals landelijke exports): tel bij de optellingen "
+            "(jaar uit maanden, wijk uit buurten, gemeente uit wijken) een ontbrekende waarde als "
+            "0 voor de perioden die het bestand dekt. Ook als eerste regel: # nullen-weggelaten",
+        )
+
     def handle(self, *args, **options) -> None:
         for path in options["files"]:
             self.report(
@@ -36,5 +44,6 @@ class Command(ImportCommand):
                     dataset=options["dataset"],
                     period=options["periode"],
                     replace_all=options["vervang_alles"],
+                    zeros_omitted=options["nullen_weggelaten"],
                 )
             )

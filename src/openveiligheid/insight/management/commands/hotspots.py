@@ -114,7 +114,7 @@ class Command(BaseCommand):
         if options["permutations"] < 0:
             raise CommandError("--permutations: geef 0 of meer permutaties op")
         measure, per_1000 = options["measure"], options["per_1000"]
-        figures = read_figure_files(options["figures"])
+        figures = read_figure_files(options["figures"], measures=[measure, per_1000 or measure])
         areas = read_areas(options["boundaries"])
         if any(area.repaired for area in areas):
             self.stderr.write("Let op:" + repair_note(areas))

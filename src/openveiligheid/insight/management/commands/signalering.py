@@ -100,7 +100,7 @@ class Command(BaseCommand):
         if not 0 < options["alpha"] < 1:
             raise CommandError("--alpha: kies een getal tussen 0 en 1, bijv. 0.05")
         measure = options["measure"]
-        figures = read_figure_files(options["figures"])
+        figures = read_figure_files(options["figures"], measures=[measure])
         require_measure(figures, measure)
         level = options["level"] or default_level(figures, measure)
         series = self.series(figures, measure, level, period)

@@ -8,12 +8,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openveiligheid.core.errors import InputError
+from openveiligheid.imports import columnar
 from openveiligheid.imports.parsers.activiteiten import read_activiteiten
-from openveiligheid.imports.parsers.figures import read_figures
 from openveiligheid.imports.parsers.financien import read_financien
 from openveiligheid.imports.parsers.kredieten import read_kredieten
 from openveiligheid.imports.services import read_input_file
-from openveiligheid.indicators.engine import FigureSet
+from openveiligheid.policy.management.commands.evaluate import figure_set
 from openveiligheid.policy.planfile import read_plan, unknown_measures
 from openveiligheid.reports import render_docx, render_html, render_json, render_md
 from openveiligheid.reports.jaarverslag import from_files, goal_names
@@ -63,9 +63,7 @@ class Command(BaseCommand):
                 f"--doel: het plan heeft geen doel '{options['doel']}' "
                 f"(doelen: {', '.join(goals) or 'geen'})"
             )
-        rows = []
-        for path in options["figures"]:
-            rows.extend(read_figures(path, read_input_file(path)).rows)
+        table = columnar.read_tables((p, read_input_file(p)) for p in options["figures"])
         finance = read_financien(
             options["financien"], read_input_file(options["financien"]), goals=goals
         )
@@ -80,11 +78,11 @@ class Command(BaseCommand):
             activities = parsed.rows
             for warning in parsed.warnings:
                 self.stderr.write(f"Let op: {warning}")
-        for warning in unknown_measures(spec, {r.measure for r in rows}, options["plan"]):
+        for warning in unknown_measures(spec, set(table["measure"].unique()), options["plan"]):
             self.stderr.write(f"Let op: {warning} (komt in geen cijferbestand voor)")
         return from_files(
             spec,
-            FigureSet.from_rows(rows),
+            figure_set(table, spec.indicators.values(), spec.gemeente),
             options["year"],
             finance=finance,
             credits=credits,
