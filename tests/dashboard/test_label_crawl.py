@@ -86,7 +86,9 @@ def download_reading(content_type: str, body: bytes) -> str:
         return " ".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
     if "spreadsheetml" in content_type:
         book = load_workbook(io.BytesIO(body), read_only=True)
-        cells = (cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+        cells = (
+            cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+        )
         return " ".join(str(cell) for cell in cells if cell is not None)
     if "json" in content_type:
         return " ".join(_json_strings(json.loads(body)))
@@ -182,7 +184,7 @@ def test_the_reader_sees_text_and_labels_but_not_links_or_scripts():
     text, links = page_reading(
         '<p title="Fietsdiefstal">Aantal</p><a href="/kaart/?maat=misdrijven:1.1.1">Kaart</a>'
         "<script>var m = 'misdrijven:1.1.1';</script>"
-        '<details data-technisch><summary>Technische namen</summary><p><code>misdrijven:1.1.1'
+        "<details data-technisch><summary>Technische namen</summary><p><code>misdrijven:1.1.1"
         "</code></p></details><p>Daarna</p>"
     )
     assert "Fietsdiefstal" in text and "Aantal" in text and "Kaart" in text and "Daarna" in text

@@ -47,10 +47,10 @@ from openveiligheid.cases.registers import (
     WOONOVERLAST,
     register_of,
 )
-from openveiligheid.core.suppression import is_small, suppress_table
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
 from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.statuses import DEFINITIEF, VOORLOPIG
+from openveiligheid.core.suppression import is_small, suppress_table
 from openveiligheid.figures import catalogue
 from openveiligheid.figures.models import Figure
 from openveiligheid.imports.models import ImportRun

@@ -35,6 +35,7 @@ from openveiligheid.cases.registers import (
     REGISTERS,
     WOONOVERLAST,
 )
+from openveiligheid.core.areacodes import GEMEENTE, WIJK
 from openveiligheid.core.suppression import (
     NOTE,
     SECONDARY_NOTE,
@@ -43,7 +44,6 @@ from openveiligheid.core.suppression import (
     is_small,
     shown_text,
 )
-from openveiligheid.core.areacodes import GEMEENTE, WIJK
 from openveiligheid.ui.pages import current_plan, dashboard_view
 
 #: What a register counts, in the sentences of the report.

@@ -139,7 +139,9 @@ def indicator_value(
     used_year, obs = denominator
     notes = list(numerator.notes)
     if used_year != year:
-        notes.append(f"{measure_words(defn.per_1000)} van {used_year} gebruikt (geen cijfer voor {year})")
+        notes.append(
+            f"{measure_words(defn.per_1000)} van {used_year} gebruikt (geen cijfer voor {year})"
+        )
     status = VOORLOPIG if VOORLOPIG in (numerator.status, obs.status) else numerator.status
     return Value(numerator.value / obs.value * 1000, status, tuple(notes), numerator.division)
 
@@ -251,11 +253,7 @@ def _why_missing(defn, figures, area, year) -> str:
     numerator = _numerator(defn, figures, area, Period(year))
     if numerator is None:
         measures = (defn.reported,) if defn.reported else defn.measures
-        absent = [
-            measure_words(m)
-            for m in measures
-            if figures.get(m, area, Period(year)) is None
-        ]
+        absent = [measure_words(m) for m in measures if figures.get(m, area, Period(year)) is None]
         return f"geen cijfer voor {', '.join(absent)} in {area} in {year}"
     return _why_no_rate(defn.per_1000, figures, area, year, numerator.division)
 
