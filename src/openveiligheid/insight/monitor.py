@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
@@ -50,7 +46,7 @@ from openveiligheid.insight.models import (
 from openveiligheid.insight.results import hotspot_words, outline_class
 from openveiligheid.insight.twoweekly import label_for
 from openveiligheid.ui.links import area_href
-from openveiligheid.ui.maps import OUTLINE_STYLES, MapArea, choropleth, outline_legend
+from openveiligheid.ui.maps import MapArea, choropleth, outline_legend
 
 MAX_WIJK_TABLES = 6  #: more measures than this: the tables per wijk one at a time (page size)
 SMALL_COUNT = SMALLEST_SHOWN  #: grid cells with fewer incidents show no count
@@ -530,67 +526,12 @@ class GridRow:
     count_below: int = SMALL_COUNT
 
 
-@dataclass(frozen=True)
-class GridMap:
-    """The density grid drawn compactly: one path per colour class and one per outline
-    style, no text per cell (the numbers are in the table beside it)."""
-
-    map_id: str
-    title: str
-    frame: tuple[int, int, int, int]  # viewBox x, y, w, h (RD metres, y flipped)
-    width: int
-    height: int
-    fills: list[tuple[str, str, str]]  # (css class, colour, all paths of that class)
-    outlines: list[tuple[str, str]]  # (css class, all paths)
-
-    @functools.cached_property
-    def svg(self) -> SafeString:
-        x, y, w, h = self.frame
-        fills = format_html_join(
-            "",
-            '<path class="{}" fill="{}" d="{}"/>',
-            ((c, colour, d) for c, colour, d in self.fills),
-        )
-        lines = format_html_join(
-            "",
-            '<path class="{}" fill="none" stroke="{}" stroke-width="{}"{} '
-            'vector-effect="non-scaling-stroke" d="{}"/>',
-            ((css, *_stroke(css), d) for css, d in self.outlines),
-        )
-        return format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" id="{}" class="kaart kaart--raster" '
-            'viewBox="{} {} {} {}" width="{}" height="{}" role="img" aria-labelledby="{}-titel">'
-            '<title id="{}-titel">{}</title>'
-            '<g fill-rule="evenodd" stroke="#ffffff" stroke-width="0.5" '
-            'vector-effect="non-scaling-stroke">{}</g><g>{}</g></svg>',
-            self.map_id,
-            x,
-            y,
-            w,
-            h,
-            self.width,
-            self.height,
-            self.map_id,
-            self.map_id,
-            self.title,
-            fills,
-            lines,
-        )
-
-
-def _stroke(css: str) -> tuple[str, str, SafeString]:
-    colour, width, dash = OUTLINE_STYLES.get(css, ("#000000", 2.0, ""))
-    extra = format_html(' stroke-dasharray="{}"', dash) if dash else SafeString()
-    return colour, str(width), extra
-
-
 @dataclass
 class GridView:
     measure: str
     period: str  # the year of the grid
     covers_period: bool  # whether the chosen period lies in that year
     map: object  # the classified cells (ui.maps.Choropleth): classes, legend
-    drawing: GridMap
     outline_legend: list
     cells: int
     hot_cells: int
@@ -666,7 +607,6 @@ def grid_views(gemeente_code: str, key: PeriodKey | None = None) -> list[GridVie
                 and year is not None
                 and key.first.year == year == key.last.year,
                 map=classified,
-                drawing=_grid_map(classified, areas),
                 outline_legend=outline_legend(outlines),
                 cells=len(mine),
                 hot_cells=len(hot),
@@ -674,36 +614,6 @@ def grid_views(gemeente_code: str, key: PeriodKey | None = None) -> list[GridVie
             )
         )
     return views
-
-
-def _grid_map(classified, areas: list[MapArea], width: int = 800) -> GridMap:
-    by_class: dict[str, list[str]] = defaultdict(list)
-    by_outline: dict[str, list[str]] = defaultdict(list)
-    for area, css in zip(areas, classified.css, strict=True):
-        by_class[css].append(area.path)
-        if area.outline:
-            by_outline[area.outline].append(area.path)
-    boxes = [a.bounds for a in areas if a.bounds]
-    if boxes:
-        xmin, ymin = min(b[0] for b in boxes), min(b[1] for b in boxes)
-        xmax, ymax = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    else:
-        xmin = ymin = 0.0
-        xmax = ymax = 1.0
-    margin = 0.01 * max(xmax - xmin, ymax - ymin, 1.0)
-    x, y = math.floor(xmin - margin), math.floor(-ymax - margin)
-    w, h = math.ceil(xmax + margin) - x, math.ceil(-ymin + margin) - y
-    return GridMap(
-        map_id=classified.map_id,
-        title=classified.title,
-        frame=(x, y, w, h),
-        width=width,
-        height=max(1, round(width * h / w)),
-        fills=[
-            (css, classified.fills[css], "".join(paths)) for css, paths in sorted(by_class.items())
-        ],
-        outlines=[(css, "".join(paths)) for css, paths in sorted(by_outline.items())],
-    )
 
 
 def _hot_cells_per_buurt(cells: list[GridCell]) -> list[GridRow]:
