@@ -13,11 +13,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from openveiligheid.policy.yearwork import default_year
 from openveiligheid.policy.history import record_change
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.planload import plan_document
-from openveiligheid.policy.yearwork import StatusInput, save_activity, save_goal_year, set_status
+from openveiligheid.policy.yearwork import (
+    StatusInput,
+    default_year,
+    save_activity,
+    save_goal_year,
+    set_status,
+)
 from tests.planning.conftest import ACTIVITY, GOAL, YEAR
 
 
