@@ -64,10 +64,27 @@ DEMO_PAGES = [
     ("Gebiedsprofiel (wijk)", "/gebied/WK001400/?indeling=2017"),
     ("Gebiedsprofiel (buurt)", "/gebied/BU00140000/?indeling=2017"),
     ("Vergelijken", "/vergelijken/?gebied=WK001400&gebied=WK001401&jaar=2015&jaar=2016"),
-    ("Monitor", "/monitor/"),
+    ("Vergelijken (2024, buurten)", "/vergelijken/?gebied=WK001400&gebied=BU00140000"),
+    ("Monitor (twee weken)", "/monitor/"),
+    ("Monitor (maand)", "/monitor/?periode=2017-08"),
+    ("Indicator met vergelijkbare gemeenten", "/indicator/fietsdiefstal-per-1000/"),
     ("Methode", "/methoden/hotspots/"),
+    ("Plan", "/plan/"),
+    ("Doel", "/plan/doel/minder-fietsdiefstal/?jaar=2023"),
+    ("Financien van een doel", "/plan/doel/minder-fietsdiefstal/financien/?jaar=2023"),
+    ("Wijzigingen", "/plan/wijzigingen/"),
+    ("Jaarverslag", "/jaarverslag/?jaar=2023"),
+    ("Inlezen", "/inlezen/"),
+    ("Openbaar plan", "/openbaar/GM0014/"),
     ("Download CSV", "/indicator/fietsdiefstal-aangiften/download.csv"),
     ("Download XLSX", "/indicator/fietsdiefstal-aangiften/download.xlsx"),
+    ("Download jaarverslag DOCX", "/jaarverslag/download.docx?jaar=2023"),
+]
+#: The other gemeenten of the regional demo: their Kaart and Overzicht.
+REGIONAL_PAGES = [
+    ("Overzicht", "/"),
+    ("Kaart (buurten, 2024-indeling)", "/kaart/?niveau=buurt"),
+    ("Monitor", "/monitor/"),
 ]
 NATIONAL_GEMEENTE = "GM9999"
 
@@ -84,9 +101,10 @@ def timed(label: str, call):
 
 
 def client_for(username: str, gemeente: str = "GM0014") -> Client:
-    """A logged-in beleidsadviseur of ``gemeente``."""
+    """A logged-in beleidsadviseur (and analist, controller) of ``gemeente``."""
     user = get_user_model().objects.create_user(username, password=PASSWORD)
-    user.groups.add(Group.objects.get(name="beleidsadviseur"))
+    roles = ("beleidsadviseur", "analist", "controller")
+    user.groups.add(*Group.objects.filter(name__in=roles))
     ensure_gemeente(gemeente).organisations.first().members.add(user)
     client = Client()
     client.force_login(user)
@@ -114,6 +132,32 @@ def demo_pages() -> None:
     for label, url in DEMO_PAGES:
         median, p90, size = render_times(client, url)
         print(f"{label:<44} {median:6.1f} ms {p90:6.1f} ms {size:>8,} B")
+    for gemeente, name in (("GM0758", "Breda"), ("GM0268", "Nijmegen")):
+        client = client_for(f"bench-{gemeente}", gemeente)
+        for label, url in REGIONAL_PAGES:
+            median, p90, size = render_times(client, url)
+            print(f"{name + ': ' + label:<44} {median:6.1f} ms {p90:6.1f} ms {size:>8,} B")
+    kaart_coverage()
+
+
+def kaart_coverage() -> None:
+    """Of every subject x level x (count or per 1,000) at the default period, how many draw a
+    map (the walk-through of issue #12 found 8 of 60)."""
+    from openveiligheid.dashboard.areadata import subjects
+    from openveiligheid.dashboard.kaart import MapChoice, map_page
+
+    print("== 1b. Kaart: combinations at the default period that draw a map")
+    for plan in Plan.objects.order_by("pk"):
+        combinations = drawn = 0
+        for subject in subjects(plan):
+            for level in ("wijk", "buurt"):
+                for rate in (False, True):
+                    if rate and not subject.can_rate:
+                        continue
+                    combinations += 1
+                    page = map_page(plan, MapChoice(subject=subject.key, level=level, rate=rate))
+                    drawn += page.map is not None
+        print(f"{plan.gemeente_code} {plan.name[:60]:<62} {drawn:>3} of {combinations} draw a map")
 
 
 # --- the national-size map page -------------------------------------------------------------

@@ -179,3 +179,23 @@ def test_an_edit_in_the_database_itself_breaks_the_chain(sql, broken_at, reason)
     assert reason in breaks[0].reason
     with pytest.raises(CommandError, match="buiten de applicatie om gewijzigd"):
         audit("--controleer")
+
+
+def test_after_a_whole_check_only_the_new_rows_are_checked_and_a_cut_tail_is_found() -> None:
+    from openveiligheid.audit.models import ChainCheck
+    from openveiligheid.audit.services import newest_check, record, verify_chain
+
+    rows = [record(AuditEvent.LOGIN, f"gebruiker {n}") for n in range(4)]
+    assert verify_chain() == (AuditEvent.objects.count(), [])  # a whole check, recorded
+    whole = newest_check()
+    assert (whole.last_pk, whole.last_hash) == (rows[-1].pk, rows[-1].hash)
+    later = [record(AuditEvent.LOGOUT, f"gebruiker {n}") for n in range(2)]
+    assert verify_chain(since=whole) == (2, [])
+    assert ChainCheck.objects.count() == 1  # an incremental check anchors nothing
+    _raw_update("UPDATE audit_auditevent SET object = 'x' WHERE id = %s", [later[0].pk])
+    assert [b.pk for b in verify_chain(since=whole)[1]] == [later[0].pk]
+    _raw_update("DELETE FROM audit_auditevent WHERE id = %s", [rows[-1].pk])
+    _checked, breaks = verify_chain(since=whole)
+    assert breaks[0].pk == rows[-1].pk and "vorige volledige controle" in breaks[0].reason
+    _checked, breaks = verify_chain()  # a whole check finds it too, and records nothing
+    assert breaks and ChainCheck.objects.count() == 1

@@ -416,7 +416,8 @@ def test_the_fg_sees_the_audit_log_newest_first_with_the_chain_checked(regisseur
     content = response.content.decode()
     assert response.status_code == 200
     total = AuditEvent.objects.count()
-    assert f"Hashketen intact: {total} regels." in content
+    assert "Hashketen intact. Volledig gecontroleerd op" in content  # the first view: all
+    assert f": {total} regels." in content
     table = content.split("<tbody")[1]
     assert table.index(AuditEvent.AUDIT_VIEWED) < table.index(AuditEvent.CASE_VIEWED)
     assert table.index(AuditEvent.CASE_VIEWED) < table.index(AuditEvent.CASE_CREATED)
@@ -464,3 +465,20 @@ def test_only_the_fg_opens_the_audit_log(regisseur, adviseur) -> None:
     plain.force_login(adviseur)
     assert plain.get(reverse("cases:auditlog-export", args=["csv"])).status_code == 403
     assert not events(AuditEvent.AUDIT_VIEWED)
+
+
+def test_the_fg_page_checks_only_the_rows_after_the_newest_whole_check(case, fg) -> None:
+    from openveiligheid.audit.services import newest_check, verify_chain
+
+    verify_chain()
+    old = AuditEvent.objects.order_by("pk").first()
+    with connection.cursor() as cursor:  # tampering outside the application
+        cursor.execute("UPDATE audit_auditevent SET object = 'x' WHERE id = %s", [old.pk])
+    client = login_verified(Client(), fg)
+    content = client.get(reverse("cases:auditlog")).content.decode()
+    assert "Hashketen intact. Volledig gecontroleerd op" in content
+    after = AuditEvent.objects.filter(pk__gt=newest_check().last_pk).count()
+    assert after >= 1  # at least this look at the log
+    assert f"de {after} regel{'s' if after > 1 else ''} daarna" in content
+    content = client.get(reverse("cases:auditlog"), {"controle": "volledig"}).content.decode()
+    assert "de hashketen is verbroken op 1 plaats" in content and f"Regel {old.pk} " in content

@@ -315,3 +315,64 @@ def test_locator_map_highlights_the_area_among_its_neighbours(
     others = set(re.findall(r'class="gebied-buur" fill="([^"]+)"', svg))
     assert own.group(1) == "#154273" and others == {"#e3e7eb"}
     assert "Ligging van Binnenstad-Noord in Groningen" in svg
+
+
+def test_in_a_gemeente_with_very_many_areas_the_locator_shows_only_those_around(
+    adviseur_client: Client, plan: Plan, monkeypatch
+) -> None:
+    from openveiligheid.dashboard import profiel
+
+    monkeypatch.setattr(profiel, "LOCATOR_MAX_AREAS", 20)
+    monkeypatch.setattr(profiel, "LOCATOR_MARGIN_M", 300.0)
+    area = Area.objects.get(code="BU00140000", division=2017)
+    content = get(adviseur_client, "/gebied/BU00140000/?indeling=2017")
+    start = content.index('class="kaart kaart--ligging"')
+    svg = content[start : content.index("</svg>", start)]
+    shown = set(re.findall(r'class="kaart-gebied" data-code="([^"]+)"', svg))
+    xmin, ymin, xmax, ymax = area.map_bounds
+    margin = 2 * max(xmax - xmin, ymax - ymin) + 300.0
+    near = {
+        other.code
+        for other in Area.objects.filter(gemeente_code="GM0014", division=2017, level="buurt")
+        if other.map_path
+        and other.map_xmax >= xmin - margin
+        and other.map_xmin <= xmax + margin
+        and other.map_ymax >= ymin - margin
+        and other.map_ymin <= ymax + margin
+    }
+    assert shown == near and "BU00140000" in shown
+    assert 1 < len(shown) < 100  # of the 108 buurten
+    assert "Ligging van Binnenstad-Noord in Groningen (en omgeving)" in svg
+
+
+@pytest.mark.parametrize(("gemeente", "division"), [("GM0014", 2017), ("GM0758", 2024)])
+def test_the_rank_read_in_sql_is_the_engines_rank_for_every_area(
+    plan: Plan, gemeente: str, division: int
+) -> None:
+    from openveiligheid.dashboard.profiel import _rank
+
+    checked = 0
+    areas = Area.objects.filter(gemeente_code=gemeente, division=division)
+    for area in list(areas.filter(level__in=["wijk", "buurt"]).order_by("code"))[::4]:
+        yearly = Figure.objects.filter(area=area, month__isnull=True)
+        for measure in set(
+            yearly.exclude(measure__name="inwoners").values_list("measure__name", flat=True)
+        ):
+            year = max(yearly.filter(measure__name=measure).values_list("year", flat=True))
+            count = IndicatorDefinition(id=measure, name=measure, measures=(measure,))
+            for definition in (count, per_1000(count)):
+                if (
+                    indicator_value(
+                        definition,
+                        figure_set(definition.input_measures, {area.code}, division=division),
+                        area.code,
+                        year,
+                    )
+                    is None
+                ):
+                    continue
+                rank = _rank(definition, area, year)
+                shown = f"{rank.position}e hoogste van {rank.of} {rank.level_plural}"
+                assert shown == competition_rank(definition, area, year), (area.code, measure)
+                checked += 1
+    assert checked > 20

@@ -113,7 +113,9 @@ def test_a_missing_part_of_a_sum_means_no_data_not_a_partial_sum():
     result = evaluate(definition, data, "GM0014", 2022)
     assert result.value is None
     assert result.verdict == GEEN_GEGEVENS
-    assert result.notes == ["geen cijfer voor misdrijven:1.4.6 in GM0014 in 2022"]
+    assert result.notes == [
+        "geen cijfer voor geregistreerde misdrijven: Straatroof in GM0014 in 2022"
+    ]
 
 
 def test_no_denominator_at_or_before_the_year():

@@ -486,3 +486,43 @@ def test_the_area_profile_lists_its_hotspot_and_space_time_classes(adviseur_clie
     assert "Blijvende hotspot (2013–2016) voor Fietsdiefstallen (politie-incidenten A72)." in (
         " ".join(items)
     )
+
+
+# --- small counts of sensitive measures -------------------------------------------------------
+
+
+def _rows(wijken: list[float | None], total: float | None):
+    from openveiligheid.insight.monitor import AreaRow, Change
+
+    def row(name, value, is_total=False):
+        change = Change(10.0, 1.0, "stijging", "slechter")
+        return AreaRow(name, "#", is_total, value, value, value, change, change)
+
+    return [row(f"wijk {i}", v) for i, v in enumerate(wijken)] + [row("gemeente", total, True)]
+
+
+def test_a_small_count_cannot_be_computed_back_from_the_gemeente_total():
+    from openveiligheid.insight.monitor import suppress_rows
+
+    rows = _rows([3, 10, 20], 33)
+    suppress_rows(rows)
+    assert [(r.now, r.marks.get("now", "")) for r in rows] == [
+        (None, "< 5"),
+        (None, "x"),  # else 33 - 10 - 20 gives the 3 back
+        (20, ""),
+        (33, ""),
+    ]
+    assert rows[0].change_year.word == "" and rows[1].change_previous.pct is None
+    assert rows[2].change_year.judgement == "slechter"
+
+
+def test_incidents_outside_every_wijk_count_as_known_and_a_total_below_its_parts_is_hidden():
+    from openveiligheid.insight.monitor import suppress_rows
+
+    rows = _rows([3, 10], 40)  # 27 in no wijk: a reader who knew them would find the 3
+    suppress_rows(rows)
+    assert [r.marks.get("previous", "") for r in rows] == ["< 5", "x", ""]
+    rows = _rows([3, 10], 12)
+    suppress_rows(rows)
+    assert [r.marks.get("year_before", "") for r in rows] == ["< 5", "", "x"]
+    assert rows[2].year_before is None and rows[1].year_before == 10

@@ -414,3 +414,16 @@ def test_the_year_choice_offers_the_plan_years(goal, as_controller) -> None:
     for year in range(2019, 2024):
         assert f'<option value="{year}"' in html
     assert '<option value="2022" selected>' in html
+
+
+def test_the_goal_page_shows_money_changes_in_euros_like_the_money_page(
+    goal, as_controller, adviseur_client
+) -> None:
+    enter_zwolle(as_controller)
+    values = zwolle_amounts()
+    values["begroting__lasten"] = "1.700.000"
+    assert as_controller.post(edit_url(), grid(values, VARIANCE)).status_code == 302
+    page = adviseur_client.get(f"/plan/doel/{KEY}/?jaar={YEAR}").content.decode()
+    history = page[page.index("Wijzigingen") :]
+    assert "<dt>Vastgestelde begroting, lasten</dt>" in history
+    assert "nieuw: </span>1.700.000</ins>" in history and "1700000" not in history

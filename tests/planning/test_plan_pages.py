@@ -13,11 +13,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from openveiligheid.planning.views import default_year
 from openveiligheid.policy.history import record_change
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.planload import plan_document
-from openveiligheid.policy.yearwork import StatusInput, save_activity, save_goal_year, set_status
+from openveiligheid.policy.yearwork import (
+    StatusInput,
+    default_year,
+    save_activity,
+    save_goal_year,
+    set_status,
+)
 from tests.planning.conftest import ACTIVITY, GOAL, YEAR
 
 
@@ -155,7 +160,7 @@ def test_the_goal_page_shows_the_history_of_the_goal_and_what_hangs_off_it(
     content = _page(reader, "planning:doel", key=GOAL)
     history = content.split('id="wijzigingen"', 1)[1]
     assert "doel 1.1 gewijzigd" in history
-    assert "<dt>naam</dt>" in history and "Oud</del>" in history and "Nieuw</ins>" in history
+    assert "<dt>Naam</dt>" in history and "Oud</del>" in history and "Nieuw</ins>" in history
     assert f"status van activiteit {ACTIVITY}" in history  # the activity's change
     assert "ander doel gewijzigd" not in history
 
@@ -173,3 +178,14 @@ def test_the_change_history_of_the_plan_filters_and_pages(reader: Client, plan: 
     assert "planbestand voorbeeldplan.yaml ingelezen" in only_plan
     indicator = _page(reader, "planning:wijzigingen", "?soort=indicator")
     assert "wijziging 54" in indicator and "soort=indicator&amp;pagina=2" in indicator
+
+
+def test_the_jaarverslag_and_the_money_open_on_the_same_year_as_the_plan(plan) -> None:
+    from openveiligheid.planning.views_finance import money_year
+    from openveiligheid.reports.views import report_year
+
+    goal = plan.themes.first().goals.first()
+    goal.amounts.all().delete()
+    goal.credits.all().delete()
+    assert report_year(plan, set()) == default_year(plan) == money_year(plan, goal, [2019, 2023])
+    assert report_year(plan, {2020, 2021}) == 2021  # the newest adopted year comes first

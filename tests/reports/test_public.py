@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from openveiligheid.cases.suppression import PRIMARY_TEXT, SECONDARY_TEXT
+from openveiligheid.core.suppression import PRIMARY_TEXT, SECONDARY_TEXT
 from openveiligheid.figures.models import Figure, Measure
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.policy.models import Goal

@@ -98,3 +98,23 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Een auditregel kan niet worden verwijderd.")
+
+
+class ChainCheck(models.Model):
+    """A whole check of the hash chain that found it intact, up to and including row
+    ``last_pk`` (whose hash was ``last_hash``). Not part of the chain itself: the FG's page
+    checks only the rows after the newest one (and that row's hash), and says when the whole
+    chain was last checked (``audit.services.verify_chain``)."""
+
+    checked_at = models.DateTimeField("gecontroleerd op", default=timezone.now)
+    rows = models.PositiveBigIntegerField("regels gecontroleerd")
+    last_pk = models.PositiveBigIntegerField("tot en met regel")
+    last_hash = models.CharField("hash van die regel", max_length=64)
+
+    class Meta:
+        verbose_name = "controle van de hashketen"
+        verbose_name_plural = "controles van de hashketen"
+        ordering = ["-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M}: {self.rows} regels in orde"

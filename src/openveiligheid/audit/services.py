@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from openveiligheid.audit.context import current_user
-from openveiligheid.audit.models import AuditEvent
+from openveiligheid.audit.models import AuditEvent, ChainCheck
 from openveiligheid.core.csvfiles import safe_text
 
 #: The purpose of every change of rights (roles, memberships, keys, second factor).
@@ -108,11 +108,24 @@ class ChainBreak:
     reason: str
 
 
-def verify_chain() -> tuple[int, list[ChainBreak]]:
+def verify_chain(since: ChainCheck | None = None) -> tuple[int, list[ChainBreak]]:
     """Recompute the chain: (rows checked, breaks). A changed row breaks at itself; a removed
-    row breaks at the row after it; a row inserted in between breaks at itself."""
-    checked, breaks, previous = 0, [], ""
+    row breaks at the row after it; a row inserted in between breaks at itself.
+
+    Without ``since`` the whole chain is checked, and an intact chain is recorded as a
+    :class:`ChainCheck`. With ``since`` (an earlier whole check) only the rows after it are
+    checked, against the hash it recorded, and that row itself must still carry it: a tail
+    cut off or rewritten since is found; a change further back waits for the next whole check
+    (the worker's daily ``auditketen``, or ``openveiligheid audit --controleer``)."""
     rows = AuditEvent.objects.order_by("pk").values_list(*CHAIN_FIELDS, named=True)
+    previous, checked, breaks = "", 0, []
+    if since is not None:
+        anchor = AuditEvent.objects.filter(pk=since.last_pk).values_list("hash", flat=True)
+        if list(anchor) != [since.last_hash]:
+            reason = "de regel van de vorige volledige controle ontbreekt of is gewijzigd"
+            breaks.append(ChainBreak(since.last_pk, since.checked_at, reason))
+        rows, previous = rows.filter(pk__gt=since.last_pk), since.last_hash
+    last = None
     for event in rows.iterator(chunk_size=2000):  # named rows: no model instance per row
         checked += 1
         if event.previous_hash != previous:
@@ -121,8 +134,15 @@ def verify_chain() -> tuple[int, list[ChainBreak]]:
             )
         elif event.hash != chain_hash(event):
             breaks.append(ChainBreak(event.pk, event.at, "de inhoud is gewijzigd"))
-        previous = event.hash
+        previous, last = event.hash, event
+    if since is None and not breaks and last is not None:
+        ChainCheck.objects.create(rows=checked, last_pk=last.pk, last_hash=last.hash)
     return checked, breaks
+
+
+def newest_check() -> ChainCheck | None:
+    """The newest whole check that found the chain intact."""
+    return ChainCheck.objects.order_by("-last_pk", "-pk").first()
 
 
 def events(

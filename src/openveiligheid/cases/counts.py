@@ -16,7 +16,7 @@ date it was opened.
 These are aggregates over ALL cases of a register, anonymised ones (tombstones) included, so
 the yearly counts stay right after the retention job; they read no person data and so never
 go through ``visible_to``. :func:`register_report` is exact (for the register's administrators
-and its role holders); what everyone else sees is suppressed (``cases.suppression``): the
+and its role holders); what everyone else sees is suppressed (``core.suppression``): the
 published figures (:func:`publish_counts`) and the report page for users without the role.
 """
 
@@ -47,10 +47,10 @@ from openveiligheid.cases.registers import (
     WOONOVERLAST,
     register_of,
 )
-from openveiligheid.cases.suppression import is_small, suppress_table
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
 from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.statuses import DEFINITIEF, VOORLOPIG
+from openveiligheid.core.suppression import is_small, suppress_table
 from openveiligheid.figures import catalogue
 from openveiligheid.figures.models import Figure
 from openveiligheid.imports.models import ImportRun

@@ -540,7 +540,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         purpose=FG_PURPOSE,
         **_audit_detail(filters),
     )
-    checked, breaks = audit.verify_chain()
+    # the newest whole check and the rows after it; the whole chain when there is none yet or
+    # when the FG asks for it (the link on the page)
+    whole = None if request.GET.get("controle") == "volledig" else audit.newest_check()
+    checked, breaks = audit.verify_chain(since=whole)
+    checked_after = checked if whole is not None else None
+    if whole is None and not breaks:
+        whole = audit.newest_check()
     found = audit.events(
         filters.get("sinds"), filters.get("gebruiker"), filters.get("actie"), newest_first=True
     )
@@ -550,6 +556,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [shown_row(event) for event in page],
         "checked": checked,
+        "whole": whole,
+        "checked_after": checked_after,
         "breaks": breaks[:20],
         "break_count": len(breaks),
         "query": urlencode({k: v for k, v in request.GET.items() if k != "pagina"}),

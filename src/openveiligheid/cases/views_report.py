@@ -5,7 +5,7 @@ wijk, and the change against the year before.
 Aggregates only: no person data and so no ``visible_to`` (``cases.counts``). Who may open it:
 everyone with ``dashboard.bekijken`` for the chosen gemeente (``ui.pages.dashboard_view``).
 The register's own role holders (``access.may_see_register``) see the exact figures; everyone
-else sees them suppressed (``cases.suppression``): counts of 1 to 4 as "< 5", no breakdown from
+else sees them suppressed (``core.suppression``): counts of 1 to 4 as "< 5", no breakdown from
 which a suppressed count can be computed back, and not last year's *afgerond* and *open* (with
 this year's they would give each other by subtraction).
 """
@@ -35,7 +35,8 @@ from openveiligheid.cases.registers import (
     REGISTERS,
     WOONOVERLAST,
 )
-from openveiligheid.cases.suppression import (
+from openveiligheid.core.areacodes import GEMEENTE, WIJK
+from openveiligheid.core.suppression import (
     NOTE,
     SECONDARY_NOTE,
     SECONDARY_TEXT,
@@ -43,7 +44,6 @@ from openveiligheid.cases.suppression import (
     is_small,
     shown_text,
 )
-from openveiligheid.core.areacodes import GEMEENTE, WIJK
 from openveiligheid.ui.pages import current_plan, dashboard_view
 
 #: What a register counts, in the sentences of the report.

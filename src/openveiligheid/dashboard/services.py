@@ -27,10 +27,12 @@ from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.engine import (
     HOGER,
     VERDICTS,
+    IndicatorDefinition,
     IndicatorResult,
 )
 from openveiligheid.indicators.formatting import VERDICT_DISPLAY, Verdict, format_threshold
 from openveiligheid.indicators.models import Indicator
+from openveiligheid.indicators.peers import PeerValue, is_comparable, peer_group, peer_values
 from openveiligheid.indicators.services import (
     IndicatorCard,
     evaluate_reporting_year,
@@ -130,6 +132,7 @@ class ResultView:
     sparkline_years: tuple[int, int] | None = None  # first and last year of the sparkline
     older: bool = False  # the newest figure before the peiljaar, not one of the peiljaar
     outside_period: bool = False  # the year lies outside the plan period: no target counts
+    peer: PeerValue | None = None  # the mean of the similar gemeenten (indicator page only)
 
     @property
     def has_value(self) -> bool:
@@ -326,6 +329,15 @@ class Definition:
 
 
 @dataclass
+class PeerComparison:
+    """The similar gemeenten of the indicator page: their class, their names."""
+
+    size_class: str
+    names: list[str]
+    with_values: bool  # any year of the series has a group mean
+
+
+@dataclass
 class IndicatorDetail:
     indicator: Indicator
     gemeente: str
@@ -341,6 +353,7 @@ class IndicatorDetail:
     area_rows: list[AreaRow]
     map: Choropleth | None
     years: list[int] = field(default_factory=list)  # years with figures, newest first
+    peers: PeerComparison | None = None
 
     @property
     def year_options(self) -> list[tuple[int, bool]]:
@@ -367,6 +380,7 @@ def indicator_detail(
         shown = map_of(rows, division, title) if rows else None
     period = plan_period(plan)
     series_views = [result_view(r, names, period) for r in results]
+    peers = _with_peers(plan.gemeente_code, definition, series_views)
     area_years = periods_with_figures(definition, plan.gemeente_code, choice.level, months=False)
     return IndicatorDetail(
         indicator=indicator,
@@ -383,6 +397,28 @@ def indicator_detail(
         area_rows=sort_rows(rows, choice.sort, choice.descending),
         map=shown if shown and shown.area_count > len(shown.missing_shape) else None,
         years=sorted({*with_value, *(p.year for p in area_years)}, reverse=True),
+        peers=peers,
+    )
+
+
+def _with_peers(
+    gemeente_code: str, definition: IndicatorDefinition, series: list[ResultView]
+) -> PeerComparison | None:
+    """Put the similar gemeenten's mean on each year of ``series``; their group, or None for
+    an indicator that is no rate or a gemeente whose size is not known."""
+    if not series or not is_comparable(definition):
+        return None
+    group = peer_group(gemeente_code)
+    if group is None or not group.members:
+        return None
+    values = {v.year: v for v in peer_values(definition, group, [r.year for r in series])}
+    for row in series:
+        row.peer = values.get(row.year)
+    names = area_names(set(group.members))
+    return PeerComparison(
+        size_class=group.size_class,
+        names=sorted(names.get(code, code) for code in group.members),
+        with_values=any(v.mean is not None for v in values.values()),
     )
 
 

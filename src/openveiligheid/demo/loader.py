@@ -70,6 +70,8 @@ DEMO_IMPORTS: list[tuple[str, Callable[..., ImportRun], str, int]] = [
     ("misdrijven 2023", import_figures, "misdrijven_buurt_2023_groningen.csv", 2024),
     ("inwoners 2024", import_figures, "inwoners_buurt_2024_groningen.csv", 2024),
     ("diefstallen 2018-2021", import_figures, "diefstallen_83651NED_selectie.csv", 2024),
+    ("diefstallen andere gemeenten", import_figures, "diefstallen_83651NED_gemeenten.csv", 2024),
+    ("inwoners andere gemeenten 2024", import_figures, "inwoners_gemeente_2024.csv", 2024),
     ("landelijke cijfers", import_figures, "landelijk_2012_2023.csv", 2024),
 ]
 

@@ -139,7 +139,9 @@ def indicator_value(
     used_year, obs = denominator
     notes = list(numerator.notes)
     if used_year != year:
-        notes.append(f"{defn.per_1000} van {used_year} gebruikt (geen cijfer voor {year})")
+        notes.append(
+            f"{measure_words(defn.per_1000)} van {used_year} gebruikt (geen cijfer voor {year})"
+        )
     status = VOORLOPIG if VOORLOPIG in (numerator.status, obs.status) else numerator.status
     return Value(numerator.value / obs.value * 1000, status, tuple(notes), numerator.division)
 
@@ -228,6 +230,12 @@ def evaluate(
     )
 
 
+def measure_words(measure: str) -> str:
+    """A measure as words inside a sentence: its catalogue label without the capital."""
+    label = label_for(measure) or measure
+    return label[:1].lower() + label[1:]
+
+
 def _target(
     defn: IndicatorDefinition, year: int, plan_years: range | None
 ) -> tuple[Target | None, str | None]:
@@ -245,14 +253,14 @@ def _why_missing(defn, figures, area, year) -> str:
     numerator = _numerator(defn, figures, area, Period(year))
     if numerator is None:
         measures = (defn.reported,) if defn.reported else defn.measures
-        absent = [m for m in measures if figures.get(m, area, Period(year)) is None]
+        absent = [measure_words(m) for m in measures if figures.get(m, area, Period(year)) is None]
         return f"geen cijfer voor {', '.join(absent)} in {area} in {year}"
     return _why_no_rate(defn.per_1000, figures, area, year, numerator.division)
 
 
 def _why_no_rate(measure: str, figures: FigureSet, area: str, year: int, division) -> str:
     """Why a rate has no value although its numerator has one, in words."""
-    name = (label_for(measure) or measure).lower()
+    name = measure_words(measure)
     earlier, later = [], []
     for candidate in figures.years([measure], area):
         obs = figures.get(measure, area, Period(candidate))

@@ -15,21 +15,24 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 from openveiligheid.areas.models import Area
 from openveiligheid.core.areacodes import GEMEENTE, WIJK
-from openveiligheid.core.measures import better_direction
+from openveiligheid.core.measures import better_direction, is_sensitive
 from openveiligheid.core.measures import label_for as catalogue_label
+from openveiligheid.core.suppression import (
+    SECONDARY_TEXT,
+    SMALLEST_SHOWN,
+    is_small,
+    shown_text,
+    suppress_table,
+)
 from openveiligheid.figures.incidents import incident_measure
 from openveiligheid.figures.models import Figure, Incident, Measure
 from openveiligheid.insight import twoweekly
@@ -43,10 +46,10 @@ from openveiligheid.insight.models import (
 from openveiligheid.insight.results import hotspot_words, outline_class
 from openveiligheid.insight.twoweekly import label_for
 from openveiligheid.ui.links import area_href
-from openveiligheid.ui.maps import OUTLINE_STYLES, MapArea, choropleth, outline_legend
+from openveiligheid.ui.maps import MapArea, choropleth, outline_legend
 
 MAX_WIJK_TABLES = 6  #: more measures than this: the tables per wijk one at a time (page size)
-SMALL_COUNT = 5  #: counts below this are shown as "< 5" (grid cells, sensitive measures)
+SMALL_COUNT = SMALLEST_SHOWN  #: grid cells with fewer incidents show no count
 TWO_WEEKS, MONTH = "twee weken", "maand"
 
 #: The early-warning methods in words (``Signal.method``).
@@ -194,7 +197,8 @@ class AreaRow:
     year_before: float | None
     change_previous: Change
     change_year: Change
-    hidden: bool = False  # a sensitive measure's small counts: shown as "< 5", no change
+    hidden: bool = False  # a sensitive measure's count held back in a column: no change shown
+    marks: dict[str, str] = field(default_factory=dict)  # column -> "< 5" or "x" where held back
 
 
 @dataclass
@@ -209,28 +213,57 @@ class MeasureTable:
         return "onderwerp-" + "".join(c if c.isalnum() else "-" for c in self.name.lower())
 
 
-def _row(area, values, key: PeriodKey, lower: bool | None, sensitive: bool) -> AreaRow:
+COLUMNS = ("now", "previous", "year_before")
+
+
+def _row(area, values, key: PeriodKey, lower: bool | None) -> AreaRow:
     now = values.get(key.text)
     previous = values.get(key.shifted(1).text)
     year_before = values.get(key.shifted(key.year_back).text)
-    hidden = sensitive and any(
-        v is not None and 0 < v < SMALL_COUNT for v in (now, previous, year_before)
-    )
     return AreaRow(
         area=area.name,
         href=area_href(area),
         is_total=area.level == GEMEENTE,
-        now=_safe(now) if sensitive else now,
-        previous=_safe(previous) if sensitive else previous,
-        year_before=_safe(year_before) if sensitive else year_before,
-        change_previous=Change(None, None, "") if hidden else change_of(now, previous, lower),
-        change_year=Change(None, None, "") if hidden else change_of(now, year_before, lower),
-        hidden=hidden,
+        now=now,
+        previous=previous,
+        year_before=year_before,
+        change_previous=change_of(now, previous, lower),
+        change_year=change_of(now, year_before, lower),
     )
 
 
-def _safe(value: float | None) -> float | None:
-    return None if value is not None and 0 < value < SMALL_COUNT else value
+def suppress_rows(rows: list[AreaRow]) -> None:
+    """Hold back the small counts of a sensitive measure, column by column, with the rule of
+    the public pages (:mod:`openveiligheid.core.suppression`): 1 to 4 as "< 5", and a wijk
+    (or the gemeente total) as "x" where it would let a held-back count be computed back. A
+    row with a count held back shows no change (a change would give the count away)."""
+    wijken = [r for r in rows if not r.is_total]
+    total_row = next((r for r in rows if r.is_total), None)
+    for column in COLUMNS:
+        cells = {i: round(v) for i, r in enumerate(wijken) if (v := getattr(r, column)) is not None}
+        total = None if total_row is None else getattr(total_row, column)
+        total = None if total is None else round(total)
+        if total is not None and total >= sum(cells.values()):
+            # the part of the total in no wijk (incidents without a buurt, unknown areas) is a
+            # cell of its own: treated as known to the reader, which only hides more
+            cells["rest"] = total - sum(cells.values())
+        elif total is not None:
+            total = None  # a total below its parts cannot be checked: not shown
+            setattr(total_row, column, None)
+            total_row.marks[column] = SECONDARY_TEXT
+        shown, shown_total = suppress_table(cells, total)
+        for i, row in enumerate(wijken):
+            if i in shown and shown[i] is None:
+                _hold_back(row, column, shown_text(cells[i], None))
+        if total is not None and shown_total is None:
+            _hold_back(total_row, column, shown_text(total, None))
+
+
+def _hold_back(row: AreaRow, column: str, mark: str) -> None:
+    setattr(row, column, None)
+    row.marks[column] = mark
+    row.hidden = True
+    row.change_previous = row.change_year = Change(None, None, "")
 
 
 def _label(measure: Measure) -> str:
@@ -265,9 +298,9 @@ def month_tables(gemeente_code: str, key: PeriodKey) -> list[MeasureTable]:
     for measure_id, found in divisions.items():
         measure = measures[measure_id]
         division = max(found)  # the newest division that has the month
-        lower, sensitive = lower_is_better(measure.name), getattr(measure, "sensitive", False)
+        lower = lower_is_better(measure.name)
         mine = [
-            _row(areas[a], v, key, lower, sensitive)
+            _row(areas[a], v, key, lower)
             for a, v in values[measure_id].items()
             if areas[a].division == division and (areas[a].level == GEMEENTE or key.text in v)
         ]
@@ -309,20 +342,22 @@ def block_tables(gemeente_code: str, key: PeriodKey) -> list[MeasureTable]:
     for code in codes:
         name = incident_measure(code)
         measure = measures.get(name) or Measure(name=name, label=catalogue_label(name))
-        lower, sensitive = lower_is_better(name), getattr(measure, "sensitive", False)
+        lower = lower_is_better(name)
         per_wijk = counts[code]
         rows = []
         for wijk in wijken:  # a wijk without incidents counted 0: that is data too
             values = {text: per_wijk.get(wijk.pk, {}).get(text, 0.0) for text in present}
-            rows.append(_row(wijk, values, key, lower, sensitive))
+            rows.append(_row(wijk, values, key, lower))
         if gemeente is not None:
             totals = {text: sum(v.get(text, 0.0) for v in per_wijk.values()) for text in present}
-            rows.append(_row(gemeente, totals, key, lower, sensitive))
+            rows.append(_row(gemeente, totals, key, lower))
         tables.append(_table(measure, rows))
     return sorted(tables, key=lambda t: t.label.lower())
 
 
 def _table(measure: Measure, rows: list[AreaRow]) -> MeasureTable:
+    if measure.sensitive or is_sensitive(measure.name):
+        suppress_rows(rows)
     total = next((r for r in rows if r.is_total), None)
     wijken = sorted((r for r in rows if not r.is_total), key=lambda r: r.area.lower())
     return MeasureTable(measure.name, _label(measure), total, wijken)
@@ -491,67 +526,12 @@ class GridRow:
     count_below: int = SMALL_COUNT
 
 
-@dataclass(frozen=True)
-class GridMap:
-    """The density grid drawn compactly: one path per colour class and one per outline
-    style, no text per cell (the numbers are in the table beside it)."""
-
-    map_id: str
-    title: str
-    frame: tuple[int, int, int, int]  # viewBox x, y, w, h (RD metres, y flipped)
-    width: int
-    height: int
-    fills: list[tuple[str, str, str]]  # (css class, colour, all paths of that class)
-    outlines: list[tuple[str, str]]  # (css class, all paths)
-
-    @functools.cached_property
-    def svg(self) -> SafeString:
-        x, y, w, h = self.frame
-        fills = format_html_join(
-            "",
-            '<path class="{}" fill="{}" d="{}"/>',
-            ((c, colour, d) for c, colour, d in self.fills),
-        )
-        lines = format_html_join(
-            "",
-            '<path class="{}" fill="none" stroke="{}" stroke-width="{}"{} '
-            'vector-effect="non-scaling-stroke" d="{}"/>',
-            ((css, *_stroke(css), d) for css, d in self.outlines),
-        )
-        return format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" id="{}" class="kaart kaart--raster" '
-            'viewBox="{} {} {} {}" width="{}" height="{}" role="img" aria-labelledby="{}-titel">'
-            '<title id="{}-titel">{}</title>'
-            '<g fill-rule="evenodd" stroke="#ffffff" stroke-width="0.5" '
-            'vector-effect="non-scaling-stroke">{}</g><g>{}</g></svg>',
-            self.map_id,
-            x,
-            y,
-            w,
-            h,
-            self.width,
-            self.height,
-            self.map_id,
-            self.map_id,
-            self.title,
-            fills,
-            lines,
-        )
-
-
-def _stroke(css: str) -> tuple[str, str, SafeString]:
-    colour, width, dash = OUTLINE_STYLES.get(css, ("#000000", 2.0, ""))
-    extra = format_html(' stroke-dasharray="{}"', dash) if dash else SafeString()
-    return colour, str(width), extra
-
-
 @dataclass
 class GridView:
     measure: str
     period: str  # the year of the grid
     covers_period: bool  # whether the chosen period lies in that year
     map: object  # the classified cells (ui.maps.Choropleth): classes, legend
-    drawing: GridMap
     outline_legend: list
     cells: int
     hot_cells: int
@@ -560,7 +540,7 @@ class GridView:
 
 def safe_count(count: int) -> int | None:
     """The count, or None when it is too small to show (a cell must not point at incidents)."""
-    return None if 0 < count < SMALL_COUNT else count
+    return None if is_small(count) else count
 
 
 def grid_views(gemeente_code: str, key: PeriodKey | None = None) -> list[GridView]:
@@ -627,7 +607,6 @@ def grid_views(gemeente_code: str, key: PeriodKey | None = None) -> list[GridVie
                 and year is not None
                 and key.first.year == year == key.last.year,
                 map=classified,
-                drawing=_grid_map(classified, areas),
                 outline_legend=outline_legend(outlines),
                 cells=len(mine),
                 hot_cells=len(hot),
@@ -635,36 +614,6 @@ def grid_views(gemeente_code: str, key: PeriodKey | None = None) -> list[GridVie
             )
         )
     return views
-
-
-def _grid_map(classified, areas: list[MapArea], width: int = 800) -> GridMap:
-    by_class: dict[str, list[str]] = defaultdict(list)
-    by_outline: dict[str, list[str]] = defaultdict(list)
-    for area, css in zip(areas, classified.css, strict=True):
-        by_class[css].append(area.path)
-        if area.outline:
-            by_outline[area.outline].append(area.path)
-    boxes = [a.bounds for a in areas if a.bounds]
-    if boxes:
-        xmin, ymin = min(b[0] for b in boxes), min(b[1] for b in boxes)
-        xmax, ymax = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    else:
-        xmin = ymin = 0.0
-        xmax = ymax = 1.0
-    margin = 0.01 * max(xmax - xmin, ymax - ymin, 1.0)
-    x, y = math.floor(xmin - margin), math.floor(-ymax - margin)
-    w, h = math.ceil(xmax + margin) - x, math.ceil(-ymin + margin) - y
-    return GridMap(
-        map_id=classified.map_id,
-        title=classified.title,
-        frame=(x, y, w, h),
-        width=width,
-        height=max(1, round(width * h / w)),
-        fills=[
-            (css, classified.fills[css], "".join(paths)) for css, paths in sorted(by_class.items())
-        ],
-        outlines=[(css, "".join(paths)) for css, paths in sorted(by_outline.items())],
-    )
 
 
 def _hot_cells_per_buurt(cells: list[GridCell]) -> list[GridRow]:

@@ -10,7 +10,6 @@ a 404.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -20,8 +19,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -30,8 +27,9 @@ from openveiligheid.accounts.roles import EDIT_PLAN
 from openveiligheid.core.numbers import format_number
 from openveiligheid.indicators.engine import GEEN_GEGEVENS
 from openveiligheid.indicators.formatting import VERDICT_DISPLAY, format_target
-from openveiligheid.indicators.models import Indicator, IndicatorTarget
+from openveiligheid.indicators.models import Indicator
 from openveiligheid.indicators.services import plan_period
+from openveiligheid.planning.changes import change_rows
 from openveiligheid.planning.forms import (
     STATUS_FIELDS,
     ActivityForm,
@@ -41,7 +39,7 @@ from openveiligheid.planning.forms import (
     NewActivityForm,
     TargetsForm,
 )
-from openveiligheid.policy.history import changes_of, field_changes, record_change, values_of
+from openveiligheid.policy.history import changes_of, values_of
 from openveiligheid.policy.models import (
     Activity,
     Change,
@@ -50,13 +48,21 @@ from openveiligheid.policy.models import (
     Goal,
     GoalYear,
     Plan,
-    Theme,
+)
+from openveiligheid.policy.planedits import (
+    GOAL_FIELDS,
+    GoalCodeTaken,
+    edit_goal,
+    remove_goal,
+    restore_goal,
+    save_targets,
 )
 from openveiligheid.policy.planload import current_themes, plan_yaml
 from openveiligheid.policy.yearwork import (
     DEFAULT_MOMENT,
     StatusInput,
     activities_csv,
+    default_year,
     goal_proposal,
     goal_year,
     save_activity,
@@ -68,7 +74,6 @@ from openveiligheid.ui.pages import current_plan, dashboard_view
 YEAR_PARAMETER = "jaar"
 #: Years a URL or ``?jaar=`` may name at all.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-GOAL_FIELDS = ("code", "name", "description", "criteria", "portfolio_holder")
 #: Kinds of changes that belong to one goal (object key ``<goal>/...``).
 GOAL_KINDS = ("activiteit", "financien", "krediet", "tekst")
 KINDS = [
@@ -81,25 +86,6 @@ KINDS = [
     ("krediet", "kredieten"),
 ]
 #: How a changed field is named on the pages.
-FIELD_LABELS = {
-    "code": "code",
-    "name": "naam",
-    "description": "omschrijving",
-    "criteria": "criteria",
-    "portfolio_holder": "portefeuillehouder",
-    "removed_at": "verwijderd op",
-    "public": "openbaar",
-    "moment": "rapportagemoment",
-    "inhoud": "inhoud",
-    "planning": "planning",
-    "financien": "financiën",
-    "risico": "risico's",
-    "toelichting": "toelichting",
-    "realisation": "toelichting op realisatie",
-    "variance_analysis": "verschillenanalyse",
-    "judgement": "doel gehaald",
-    "judgement_note": "toelichting doel gehaald",
-}
 JUDGEMENT_WORDS = {"ja": "ja", "nee": "nee", "deels": "deels", "": "nog niet beoordeeld"}
 STATUS_SYMBOLS = {"groen": "●", "oranje": "▲", "rood": "■", "": "–"}
 
@@ -145,15 +131,6 @@ def _check_year(year: int) -> int:
     return year
 
 
-def default_year(plan: Plan, today: dt.date | None = None) -> int:
-    """The working year: the last year of the plan period that is not in the future, else last
-    year."""
-    today = today or timezone.localdate()
-    period = plan_period(plan)
-    past = [year for year in (period or []) if year <= today.year]
-    return past[-1] if past else today.year - 1
-
-
 @dataclass(frozen=True)
 class WorkingYear:
     year: int
@@ -186,24 +163,6 @@ def _with_year(url: str, year: int) -> str:
 def _finance_url(goal: Goal, year: int) -> str:
     """The money page of the goal (namespace ``financien``)."""
     return _with_year(reverse("financien:doel", kwargs={"key": goal.key}), year)
-
-
-@dataclass
-class ChangeRow:
-    change: Change
-    fields: list[tuple[str, str, str]]  #: (label, old, new)
-    link: str | None = None
-
-
-def change_rows(changes, links: dict[tuple[str, str], str] | None = None) -> list[ChangeRow]:
-    rows = []
-    for change in changes:
-        fields = [
-            (FIELD_LABELS.get(name, name), old or "(leeg)", new or "(leeg)")
-            for name, (old, new) in sorted((change.fields or {}).items())
-        ]
-        rows.append(ChangeRow(change, fields, (links or {}).get((change.kind, change.object_key))))
-    return rows
 
 
 def goal_changes(plan: Plan, goal: Goal):
@@ -250,10 +209,6 @@ def _kept_counts(goal: Goal) -> dict[str, int]:
 def _not_found_if_removed(goal: Goal) -> None:
     if goal.removed_at is not None:
         raise Http404("Dit doel is verwijderd; zet het eerst terug.")
-
-
-def _when(moment: dt.datetime) -> str:
-    return date_format(timezone.localtime(moment), "j F Y H:i")
 
 
 # -- the plan ----------------------------------------------------------------------------------
@@ -409,17 +364,8 @@ def goal_edit(request: HttpRequest, key: str) -> HttpResponse:
     initial = values_of(goal, GOAL_FIELDS)
     form = GoalForm(request.POST or None, initial=initial, plan=plan, goal=goal)
     if request.method == "POST" and form.is_valid():
-        before = values_of(goal, GOAL_FIELDS)
-        after = {name: form.cleaned_data[name] for name in GOAL_FIELDS}
-        diff = field_changes(before, after)
-        if diff:
-            with transaction.atomic():
-                for name, value in after.items():
-                    setattr(goal, name, value)
-                goal.save()
-                record_change(
-                    plan, "doel", goal.key, f"doel {goal.label} gewijzigd", diff, request.user
-                )
+        values = {name: form.cleaned_data[name] for name in GOAL_FIELDS}
+        if edit_goal(goal, values, request.user):
             messages.success(request, f"Doel {goal.label} is opgeslagen.")
         else:
             messages.info(request, "Er is niets gewijzigd.")
@@ -436,18 +382,7 @@ def goal_remove(request: HttpRequest, key: str) -> HttpResponse:
         messages.info(request, f"Doel {goal.label} was al verwijderd.")
         return redirect("planning:plan")
     if request.method == "POST":
-        now = timezone.now()
-        with transaction.atomic():
-            goal.removed_at = now
-            goal.save(update_fields=["removed_at"])
-            record_change(
-                plan,
-                "doel",
-                goal.key,
-                f"doel {goal.label} verwijderd",
-                {"removed_at": ["", _when(now)]},
-                request.user,
-            )
+        remove_goal(goal, request.user)
         messages.success(
             request,
             f"Doel {goal.label} ‘{goal.name}’ is verwijderd. Activiteiten, geld en teksten "
@@ -466,30 +401,11 @@ def goal_restore(request: HttpRequest, key: str) -> HttpResponse:
     if goal.removed_at is None:
         messages.info(request, f"Doel {goal.label} staat al in het plan.")
         return _back_to_goal(goal)
-    if (
-        goal.code
-        and Goal.objects.filter(theme__plan=plan, code=goal.code, removed_at__isnull=True).exists()
-    ):
-        messages.error(
-            request,
-            f"Doel ‘{goal.name}’ kan niet terug: de code {goal.code} hoort nu bij een ander "
-            "doel. Geef dat doel eerst een andere code.",
-        )
+    try:
+        restore_goal(goal, request.user)
+    except GoalCodeTaken as exc:
+        messages.error(request, str(exc))
         return redirect("planning:plan")
-    removed_at = goal.removed_at
-    with transaction.atomic():
-        goal.removed_at = None
-        goal.save(update_fields=["removed_at"])
-        # a goal under a theme that left the plan brings its theme back, or it stays unseen
-        Theme.objects.filter(pk=goal.theme_id).update(removed_at=None)
-        record_change(
-            plan,
-            "doel",
-            goal.key,
-            f"doel {goal.label} teruggezet",
-            {"removed_at": [_when(removed_at), ""]},
-            request.user,
-        )
     messages.success(request, f"Doel {goal.label} ‘{goal.name}’ staat weer in het plan.")
     return _back_to_goal(goal)
 
@@ -505,8 +421,8 @@ def targets_edit(request: HttpRequest, key: str) -> HttpResponse:
         years = [default_year(plan)]
     form = TargetsForm(request.POST or None, indicator=indicator, years=years)
     if request.method == "POST" and form.is_valid():
-        changed = _save_targets(plan, indicator, form.cleaned_data, request.user)
-        if changed:
+        cleaned = form.cleaned_data
+        if save_targets(indicator, cleaned["targets"], cleaned["public"], request.user):
             messages.success(request, f"De streefwaarden van ‘{indicator.name}’ zijn opgeslagen.")
         else:
             messages.info(request, "Er is niets gewijzigd.")
@@ -519,40 +435,6 @@ def targets_edit(request: HttpRequest, key: str) -> HttpResponse:
         "history": change_rows(changes_of(plan, "indicator", indicator.key)[:100]),
     }
     return render(request, "planning/streefwaarden.html", context)
-
-
-def _save_targets(plan: Plan, indicator: Indicator, cleaned: dict, user) -> bool:
-    before = {str(t.year): str(t.to_target()) for t in indicator.targets.all()}
-    before["public"] = indicator.public
-    after = dict(before)
-    with transaction.atomic():
-        for year, target in cleaned["targets"].items():
-            if target is None:
-                IndicatorTarget.objects.filter(indicator=indicator, year=year).delete()
-                after.pop(str(year), None)
-            else:
-                IndicatorTarget.objects.update_or_create(
-                    indicator=indicator,
-                    year=year,
-                    defaults={"operator": target.operator, "threshold": target.threshold},
-                )
-                after[str(year)] = str(target)
-        if indicator.public != cleaned["public"]:
-            indicator.public = cleaned["public"]
-            indicator.save(update_fields=["public"])
-        after["public"] = indicator.public
-        diff = field_changes(before, after)
-        diff.update({year: [before[year], ""] for year in before if year not in after})
-        if diff:
-            record_change(
-                plan,
-                "indicator",
-                indicator.key,
-                f"streefwaarden van {indicator.name} gewijzigd",
-                diff,
-                user,
-            )
-    return bool(diff)
 
 
 # -- activities --------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods
 
 from openveiligheid.accounts.access import may
 from openveiligheid.accounts.roles import EDIT_FINANCE
-from openveiligheid.core.numbers import format_number
 from openveiligheid.indicators.services import plan_period
+from openveiligheid.planning.changes import euro, money_changes
 from openveiligheid.planning.forms_finance import (
     AmountsForm,
     credit_formset,
@@ -37,13 +37,12 @@ from openveiligheid.policy.finance import (
     PART_LABELS,
     PARTS,
     ROW_LABELS,
-    STEP_LABELS,
     Credit,
     overview,
 )
-from openveiligheid.policy.history import changes_of
 from openveiligheid.policy.models import Goal, Plan
 from openveiligheid.policy.yearwork import (
+    default_year,
     finance_amounts,
     goal_by_key,
     goal_year,
@@ -56,18 +55,8 @@ from openveiligheid.ui.pages import current_plan, dashboard_view
 #: The rows of the overview, labelled as in the reference document (and the jaarverslag).
 OVERVIEW_ROWS = tuple((name, label, total) for name, (label, total) in ROW_LABELS.items())
 CREDIT_COLUMNS = ("omvang", "gerealiseerd_tm_vorig_jaar", "besteding", "restant")
-CREDIT_FIELD_LABELS = {
-    "omvang": "omvang krediet",
-    "gerealiseerd_tm_vorig_jaar": "gerealiseerd t/m vorig jaar",
-    "besteding": "bestedingen",
-}
 #: How many empty credit rows a page may be asked to show (``?rijen=``).
 MAX_EXTRA_ROWS = 10
-
-
-def euro(amount: int) -> str:
-    """A whole-euro amount in Dutch notation, as the jaarverslag writes it: ``1.962.937``."""
-    return format_number(amount, 0)
 
 
 # --- the goal, the year and who may edit ----------------------------------------------------------
@@ -113,23 +102,23 @@ def goal_years(plan: Plan, goal: Goal) -> list[int]:
     return sorted(years)
 
 
-def default_year(plan: Plan, goal: Goal, years: list[int]) -> int:
-    """The latest year with money entered; else the last year of the plan up to this year."""
+def money_year(plan: Plan, goal: Goal, years: list[int]) -> int:
+    """The latest year with money entered; else the plan's default year (``yearwork``)."""
     entered = set(goal.amounts.values_list("year", flat=True)) | set(
         goal.credits.values_list("year", flat=True)
     )
     if entered:
         return max(entered)
-    past = [year for year in years if year <= dt.date.today().year]
-    return max(past) if past else years[0]
+    year = default_year(plan)
+    return year if year in years else years[-1]
 
 
 def chosen_year(text: str | None, plan: Plan, goal: Goal, years: list[int]) -> int:
     try:
         year = int(text or "")
     except ValueError:
-        return default_year(plan, goal, years)
-    return year if year in years else default_year(plan, goal, years)
+        return money_year(plan, goal, years)
+    return year if year in years else money_year(plan, goal, years)
 
 
 def goal_page_url(goal: Goal, year: int) -> str:
@@ -177,61 +166,6 @@ def credit_rows(goal: Goal, year: int) -> tuple[list[dict], dict | None]:
     return rows, total
 
 
-def _amount_text(value: str) -> str:
-    if value == "":
-        return "niet ingevuld"
-    try:
-        return euro(int(value))
-    except ValueError:
-        return value
-
-
-def _field_label(kind: str, name: str) -> tuple[str, bool]:
-    """A changed field in Dutch, and whether its values are amounts."""
-    if kind == "financien":
-        step, _, part = name.partition(" ")
-        if step in STEP_LABELS and part in PART_LABELS:
-            return f"{STEP_LABELS[step]}, {PART_LABELS[part].lower()}", True
-        return name, True
-    if kind == "krediet":
-        project, sep, field = name.rpartition(": ")
-        if sep and field in CREDIT_FIELD_LABELS:
-            return f"{project}: {CREDIT_FIELD_LABELS[field]}", True
-        return f"krediet {name}", False
-    return "Verschillenanalyse", False
-
-
-def history(plan: Plan, goal: Goal, year: int) -> list[dict]:
-    """The changes of the goal's money in ``year``, newest first: amounts, credits and the
-    verschillenanalyse (the other texts of the goal are shown on the goal's own page)."""
-    key = f"{goal.key}/{year}"
-    changes = list(changes_of(plan, "financien", key)) + list(changes_of(plan, "krediet", key))
-    changes += [
-        change
-        for change in changes_of(plan, "tekst", key)
-        if "variance_analysis" in (change.fields or {})
-    ]
-    changes.sort(key=lambda change: (change.at, change.pk), reverse=True)
-    out = []
-    for change in changes:
-        fields = []
-        for name, values in sorted((change.fields or {}).items()):
-            if change.kind == "tekst" and name != "variance_analysis":
-                continue
-            old, new = (list(values) + ["", ""])[:2] if isinstance(values, list) else ("", "")
-            label, amounts = _field_label(change.kind, name)
-            if amounts:
-                old, new = _amount_text(str(old)), _amount_text(str(new))
-            fields.append({"label": label, "old": old, "new": new})
-        description = (
-            "verschillenanalyse gewijzigd" if change.kind == "tekst" else change.description
-        )
-        out.append(
-            {"at": change.at, "who": change.user_name, "what": description, "fields": fields}
-        )
-    return out
-
-
 def _page_context(request: HttpRequest, plan: Plan, goal: Goal, year: int) -> dict:
     return {
         "plan": plan,
@@ -266,7 +200,7 @@ def goal_finance(request: HttpRequest, key: str) -> HttpResponse:
             "credits": credits,
             "credit_total": credit_total,
             "variance_analysis": goal_year(goal, year).variance_analysis,
-            "changes": history(plan, goal, year),
+            "changes": money_changes(plan, goal, year),
         }
     )
     return render(request, "planning/financien.html", context)

@@ -8,11 +8,13 @@ forms and the CSV imports (``policy.yearimports``) both call them. Amounts are w
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from openveiligheid.audit.context import current_user
 from openveiligheid.audit.services import actor_name
@@ -190,6 +192,15 @@ def save_amounts(
             record_change(
                 goal.plan, "financien", f"{goal.key}/{year}", "financiën gewijzigd", diff, user
             )
+
+
+def default_year(plan: Plan, today: dt.date | None = None) -> int:
+    """The year the plan's pages open on: the last year of the plan period that is not in
+    the future, else (no period, or a period still to come) last year. The activities, the
+    money and the jaarverslag all use it (the latter two after their own stored years)."""
+    today = today or timezone.localdate()
+    past = [year for year in (plan_period(plan) or []) if year <= today.year]
+    return past[-1] if past else today.year - 1
 
 
 @dataclass(frozen=True)

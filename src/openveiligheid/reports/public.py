@@ -3,7 +3,7 @@
 The public page shows the adopted (frozen) section with only the indicators marked *openbaar*.
 Indicators counted from measures marked *gevoelig* (``Measure.sensitive``: person-related
 registrations) are published with small counts suppressed, by the rules of the registers'
-report (:mod:`openveiligheid.cases.suppression`, reused here, not written twice):
+report (:mod:`openveiligheid.core.suppression`, reused here, not written twice):
 
 - *primary*: a count of 1 to 4 is shown as "< 5" (0 stays 0);
 - *totals*: when one public indicator counts what others count together (its measures are the
@@ -30,10 +30,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from openveiligheid.cases.suppression import (
+from openveiligheid.core.suppression import (
     NOTE as PRIMARY_NOTE,
 )
-from openveiligheid.cases.suppression import (
+from openveiligheid.core.suppression import (
     PRIMARY_TEXT,
     SECONDARY_TEXT,
     is_small,

@@ -23,6 +23,7 @@ from openveiligheid.core.errors import InputError
 from openveiligheid.indicators.services import plan_period
 from openveiligheid.policy.models import Plan
 from openveiligheid.policy.planload import current_themes
+from openveiligheid.policy.yearwork import default_year
 from openveiligheid.reports import render_docx, render_json, render_md
 from openveiligheid.reports.adoption import adopt, differences
 from openveiligheid.reports.database import plan_report
@@ -57,12 +58,9 @@ def report_years(plan: Plan, adopted: set[int]) -> list[int]:
     return sorted(years | adopted, reverse=True)
 
 
-def default_year(plan: Plan, adopted: set[int]) -> int:
-    """The newest adopted year, else the last plan year that is not in the future."""
-    if adopted:
-        return max(adopted)
-    years = report_years(plan, adopted)
-    return years[0] if years else timezone.localdate().year
+def report_year(plan: Plan, adopted: set[int]) -> int:
+    """The newest adopted year, else the plan's default year (``yearwork.default_year``)."""
+    return max(adopted) if adopted else default_year(plan)
 
 
 def _year(text: str | None) -> int | None:
@@ -118,7 +116,7 @@ def select(request: HttpRequest, plan: Plan) -> Selection:
     years = report_years(plan, set(adopted_reports))
     year = _year(request.GET.get("jaar"))
     if year not in years:
-        year = default_year(plan, set(adopted_reports))
+        year = report_year(plan, set(adopted_reports))
     adopted = adopted_reports.get(year)
     current = request.GET.get("actueel") == "1"
     if adopted is not None and not current:

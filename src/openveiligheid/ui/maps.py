@@ -26,7 +26,7 @@ import math
 import re
 import warnings
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -116,6 +116,13 @@ class Choropleth:
     def svg(self) -> SafeString:
         """The whole ``<svg>`` element."""
         return _svg(self)
+
+    @functools.cached_property
+    def compact_svg(self) -> SafeString:
+        """The map as one path per colour class and one per outline style, with no link or
+        text per area: for maps of thousands of cells whose numbers are in a table beside it
+        (the Monitor's incident grid)."""
+        return _compact_svg(self)
 
 
 @dataclass(frozen=True)
@@ -282,6 +289,31 @@ def _svg(shown: Choropleth) -> SafeString:
         _hatch(shown.map_id, frame),
         _areas_group(frame, links),
         _outlines(shown.areas),
+    )
+
+
+def _compact_svg(shown: Choropleth) -> SafeString:
+    by_class: dict[str, list[str]] = defaultdict(list)
+    by_outline: dict[str, list[str]] = defaultdict(list)
+    for area, css in zip(shown.areas, shown.css, strict=True):
+        if _drawable(area):
+            by_class[css].append(area.path)
+            if area.outline:
+                by_outline[area.outline].append(area.path)
+    fills = format_html_join(
+        "",
+        '<path class="{}" fill="{}" d="{}"/>',
+        ((css, shown.fills[css], "".join(paths)) for css, paths in sorted(by_class.items())),
+    )
+    lines = SafeString("".join(_outline("".join(p), css) for css, p in sorted(by_outline.items())))
+    return format_html(
+        '{}<g fill-rule="evenodd" stroke="#ffffff" stroke-width="0.5" '
+        'vector-effect="non-scaling-stroke">{}</g><g fill="none">{}</g></svg>',
+        _svg_start(
+            shown.map_id, "kaart kaart--raster", _frame(shown.areas, shown.width), shown.title
+        ),
+        fills,
+        lines,
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from openveiligheid.cases.suppression import (
+from openveiligheid.core.suppression import (
     PRIMARY_TEXT,
     SECONDARY_TEXT,
     breakdown,
