@@ -151,36 +151,12 @@ def iter_rows(csv_text: CsvText) -> Iterator[tuple[int, list[str]]]:
 def iter_records(csv_text: CsvText) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line number, record)``; the line number is where the record starts (1-based).
 
-    The whole file is checked first: broken quotes, fields longer than
+    The whole file is checked first (:func:`iter_rows`): broken quotes, fields longer than
     :data:`MAX_FIELD_CHARS` and rows with another number of columns than the header are
     reported together, as one :class:`InputError`, before any record is yielded.
     """
-    lines = _lines(csv_text.text)
-    skipped = _skipped_comments(csv_text)
-    for _ in range(skipped):
-        next(lines, None)
-    reader = csv.reader(lines, delimiter=csv_text.delimiter)
     header = header_of(csv_text)
-    problems: list[InputProblem] = []
-    records: list[tuple[int, dict[str, str]]] = []
-    line = 1 + skipped
-    try:
-        next(reader)
-        line = reader.line_num + 1 + skipped
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                problem = _row_problem(csv_text, row, header, line)
-                if problem:
-                    problems.append(problem)
-                    if len(problems) >= MAX_LAYOUT_PROBLEMS:
-                        break
-                else:
-                    records.append((line, dict(zip(header, row, strict=True))))
-            line = reader.line_num + 1 + skipped
-    except csv.Error as exc:
-        problems.append(_csv_problem(csv_text, exc, line))
-    if problems:
-        raise InputError(problems)
+    records = [(line, dict(zip(header, row, strict=True))) for line, row in iter_rows(csv_text)]
     yield from records
 
 

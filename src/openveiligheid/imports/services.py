@@ -145,7 +145,7 @@ def close_abandoned_runs() -> list[ImportRun]:
     host = socket.gethostname()
     closed = []
     for run in ImportRun.objects.filter(status=ImportRun.RUNNING, host=host):
-        if run.pid is None or _process_exists(run.pid):
+        if run.pid is None or process_exists(run.pid):
             continue
         message = (
             f"Afgebroken: het importproces (proces {run.pid} op {host}) stopte voordat de "
@@ -155,7 +155,8 @@ def close_abandoned_runs() -> list[ImportRun]:
     return closed
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id lives on this machine (this process does)."""
     if pid == os.getpid():
         return True
     try:

@@ -42,6 +42,7 @@ from django.db import OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 
+from openveiligheid.imports.services import process_exists
 from openveiligheid.jobs.models import BackgroundTask, WorkerBeat
 
 log = logging.getLogger(__name__)
@@ -371,23 +372,13 @@ def _abandoned(record: BackgroundTask) -> bool:
     if record.host == host:
         if record.pid == pid:
             return record.worker != token  # a restarted worker with the same process id
-        return record.pid is None or not _process_exists(record.pid)
+        return record.pid is None or not process_exists(record.pid)
     if not queued_in_database():
         return False  # a web process elsewhere runs it directly; it says no heartbeat
     limit = timezone.now() - dt.timedelta(seconds=3 * beat_seconds())
     return not WorkerBeat.objects.filter(
         host=record.host, pid=record.pid, seen_at__gte=limit
     ).exists()
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _forget_queued(record: BackgroundTask) -> None:

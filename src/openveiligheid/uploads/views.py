@@ -84,18 +84,8 @@ def inlezen(request: HttpRequest) -> HttpResponse:
                     "soort",
                     f"De gemeente {gemeente.name} heeft nog geen plan; lees eerst een plan in.",
                 )
-            elif queued_in_database():
-                record = submit_upload(
-                    form.kind,
-                    form.cleaned_data["bestand"],
-                    form.options(),
-                    request.user,
-                    plan,
-                    gemeente.code,
-                )
-                return redirect("uploads:taak", pk=record.pk)
             else:
-                outcome = upload(
+                upload_of = (
                     form.kind,
                     form.cleaned_data["bestand"],
                     form.options(),
@@ -103,6 +93,9 @@ def inlezen(request: HttpRequest) -> HttpResponse:
                     plan,
                     gemeente.code,
                 )
+                if queued_in_database():
+                    return redirect("uploads:taak", pk=submit_upload(*upload_of).pk)
+                outcome = upload(*upload_of)
                 if outcome.run is not None:
                     _keep_warnings(request, outcome.run.pk, outcome.warnings)
                     return redirect("uploads:resultaat", pk=outcome.run.pk)
