@@ -1,14 +1,16 @@
 """Benchmark: a national cijfers-CSV of 100k, 1M (or 10M) rows, side by side with DuckDB.
 
-Run: ``.venv/bin/python bench/bench_scale.py [--rows 100000,1000000] [--keep]``. Under
+Run: ``.venv/bin/python bench/bench_scale.py [--rows 100000,1000000] [--keep]
+[--sqlite-only | --postgresql-only]``. Under
 ``bash scripts/with-postgres.sh .venv/bin/python bench/bench_scale.py`` (or with
 ``OV_DATABASE_URL``/``OV_TEST_POSTGRES_URL`` pointing at a PostgreSQL server) it measures
 PostgreSQL too. Prints one table; it asserts nothing and is not part of the test suite.
 
 The file is synthetic but made of real codes: every buurt of the 2024 division
 (``demo/data/gebieden_2024_47018NED.csv``, imported first with the area-list import), the crime
-codes of the demo (``misdrijven:<code>``), every month of 2024, seeded counts (zeros included,
-as the police's monthly table has them). Each import runs in its own process on a fresh
+codes of the demo (``misdrijven:<code>``), every month of 2024 (and of 2023 for a file larger
+than one year, 7.3M rows), seeded counts (zeros included, as the police's monthly table has
+them). Each import runs in its own process on a fresh
 database: migrate, the area list, then the timed ``import_figures``; the peak memory is that
 process's ``ru_maxrss`` (read per child with ``os.wait4``, the per-process form of
 ``getrusage(RUSAGE_CHILDREN)``). The DuckDB reference is ``CREATE TABLE … AS SELECT * FROM
@@ -87,26 +89,26 @@ def buurten() -> list[str]:
 
 
 def write_file(path: Path, rows: int) -> None:
-    """``rows`` figures: per crime code, per month of 2024, every buurt (seeded values)."""
+    """``rows`` figures: per crime code, per month of 2024, every buurt (seeded values); a file
+    larger than one year (7.3M rows) goes on with 2023, 2022, … (10M rows: two years)."""
     rng = random.Random(42)
     areas = buurten()
     written = 0
+    years = range(YEAR, YEAR - 1 - rows // (len(CODES) * 12 * len(areas)), -1)
     with path.open("w", encoding="utf-8") as out:
         out.write("measure,area,period,value\n")
-        for code in CODES * (1 + rows // (len(CODES) * 12 * len(areas))):
+        for year, code in ((year, code) for year in years for code in CODES):
             for month in range(1, 13):
                 lines = []
                 for area in areas:
                     if written >= rows:
                         break
                     value = rng.choice((0, 0, 0, 1, 1, 2, 3, 5, 8))
-                    lines.append(f"misdrijven:{code},{area},{YEAR}-{month:02d},{value}\n")
+                    lines.append(f"misdrijven:{code},{area},{year}-{month:02d},{value}\n")
                     written += 1
                 out.writelines(lines)
                 if written >= rows:
                     return
-    if written < rows:
-        raise SystemExit(f"could only make {written} distinct rows")
 
 
 def duckdb_seconds(csv_path: Path, workdir: Path) -> float:
@@ -188,17 +190,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", default="100000,1000000", help="comma-separated row counts")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    only.add_argument("--postgresql-only", action="store_true", help="skip SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
     workdir = Path(tempfile.mkdtemp(prefix="ov-bench-scale-"))
-    backends = ["sqlite"]
+    backends = [] if args.postgresql_only else ["sqlite"]
     pg = None if args.sqlite_only else postgres_url()
     if pg:
         backends.append("postgresql")
+    elif args.postgresql_only:
+        raise SystemExit("--postgresql-only: no PostgreSQL (run under scripts/with-postgres.sh)")
     header = (
         f"{'database':<10} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'peak MiB':>9} "
         f"{'db MiB':>8} {'derived':>8} {'duckdb s':>9} {'ratio':>6}"

@@ -29,6 +29,26 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
     return path
 
 
+def assert_periods_kept() -> set[tuple]:
+    """The kept list of periods with figures (``FigurePeriod``) is exactly what a scan of the
+    stored figures gives; returns it."""
+    from openveiligheid.figures.models import Figure, FigurePeriod
+
+    scanned = set(
+        Figure.objects.values_list(
+            "measure_id", "area__division", "area__gemeente_code", "area__level", "year", "month"
+        ).distinct()
+    )
+    kept = list(
+        FigurePeriod.objects.values_list(
+            "measure_id", "division", "gemeente_code", "level", "year", "month"
+        )
+    )
+    assert len(kept) == len(set(kept)), "a period is kept twice"
+    assert set(kept) == scanned
+    return scanned
+
+
 def member_of(user, code: str, name: str):
     """Make ``user`` a member of the organisation "Gemeente <name>" working for ``code``."""
     gemeente, _ = Gemeente.objects.get_or_create(code=code, defaults={"name": name})

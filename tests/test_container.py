@@ -5,7 +5,9 @@ steps are the ones ``scripts/setup.sh`` and ``tests/test_packaging.py`` run.)"""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,10 +38,54 @@ def test_compose_runs_postgresql_the_app_and_a_worker() -> None:
     assert services["app"]["ports"] == ["127.0.0.1:8000:8000"]  # only the TLS proxy reaches it
 
 
+def test_the_app_and_the_worker_share_one_task_queue_in_postgresql() -> None:
+    """A web upload becomes a task in PostgreSQL that the worker runs (ADR 0020): both
+    processes use the database queue and the same database, the one the db service makes."""
+    services = COMPOSE["services"]
+    app, worker = (services[name]["environment"] for name in ("app", "worker"))
+    assert app["OV_TAKEN"] == worker["OV_TAKEN"] == "database"
+    assert app["OV_DATABASE_URL"] == worker["OV_DATABASE_URL"]
+    url = re.fullmatch(
+        r"postgres://(\w+):\$\{(OV_DB_PASSWORD)[^}]*\}@(\w+):5432/(\w+)", app["OV_DATABASE_URL"]
+    )
+    assert url is not None, app["OV_DATABASE_URL"]
+    user, password, host, name = url.groups()
+    db = services["db"]["environment"]
+    assert (user, name) == (db["POSTGRES_USER"], db["POSTGRES_DB"])
+    assert db["POSTGRES_PASSWORD"].startswith("${" + password)
+    assert host in services
+
+
+def test_the_task_queue_compose_sets_is_one_the_settings_accept() -> None:
+    """The settings read the compose file's OV_TAKEN as the database backend (a wrong value
+    would stop the app at start, which CI cannot see without docker)."""
+    env = {**os.environ, **COMPOSE["services"]["worker"]["environment"], "OV_DEMO": "true"}
+    env.pop("OV_DATABASE_URL")  # the settings only read it; no server is needed to load them
+    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+    command = [sys.executable, "-c", f"import django; django.setup(); {code}"]
+    env["DJANGO_SETTINGS_MODULE"] = "openveiligheid.settings"
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "django_tasks_db.DatabaseBackend"
+
+
+def test_the_database_runs_with_the_documented_settings() -> None:
+    """compose.yaml gives PostgreSQL the settings that docs/deployment.md recommends."""
+    db = COMPOSE["services"]["db"]
+    assert db["command"][0] == "postgres"
+    options = db["command"][1:]
+    assert options[::2] == ["-c"] * (len(options) // 2)
+    settings = dict(option.split("=") for option in options[1::2])
+    assert set(settings) == {"shared_buffers", "work_mem", "maintenance_work_mem", "max_wal_size"}
+    guide = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for name, value in settings.items():
+        assert f"| `{name}` | {value} " in guide, name
+
+
 def test_every_command_the_container_files_run_exists() -> None:
     commands = get_commands()
     run = re.findall(r'"openveiligheid", "(\w+)"', DOCKERFILE)
-    run += [s["command"][1] for s in COMPOSE["services"].values() if "command" in s]
+    ours = [s["command"] for s in COMPOSE["services"].values() if "openveiligheid" in s["image"]]
+    run += [command[1] for command in ours if command[0] == "openveiligheid"]
     run = [c for c in run if c != "openveiligheid"]
     assert set(run) >= {"serve", "worker"}
     assert set(run) <= set(commands)

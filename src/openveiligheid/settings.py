@@ -361,6 +361,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("OV_LOG_LEVEL", "INFO", "Log level.")},
+    # Two lines per task (RUNNING, SUCCESSFUL) would bury the CLI's progress: warnings only.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 
 # --- the API (docs/api.md) -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -9,7 +10,14 @@ import shapely
 
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import import_boundaries, refresh_map_shapes
-from openveiligheid.areas.shapes import bounds, rd_shapes, svg_path, to_rd
+from openveiligheid.areas.shapes import (
+    OVERVIEW_UNIT,
+    bounds,
+    map_shapes,
+    rd_shapes,
+    svg_path,
+    to_rd,
+)
 
 SQUARE = shapely.Polygon([(0, 0), (100, 0), (100, 100), (0, 100)])
 WITH_HOLE = shapely.Polygon(
@@ -130,3 +138,31 @@ def test_rd_shapes_of_areas_with_a_boundary(data_dir):
     assert set(shapes) == {area.code for area in areas if area.boundary}
     some = next(area for area in areas if area.boundary)
     assert shapes[some.code].bounds == pytest.approx(some.map_bounds)
+
+
+@pytest.mark.django_db
+def test_the_overview_shape_is_the_outline_in_hectometres_simplified_by_250_m(data_dir):
+    import_boundaries(data_dir / "buurten_2017_groningen_centrum.geojson", division=2017)
+    buurten = list(Area.objects.filter(division=2017, level="buurt").exclude(map_path=""))
+    assert buurten
+    for buurt in buurten:
+        assert re.fullmatch(r"(M\d+-\d+l[-\d ]+z)+", buurt.map_path_overview)
+        xmin, ymin, xmax, ymax = buurt.map_bounds
+        for ring in absolute_points(buurt.map_path_overview):
+            for x, y in ring:  # every point within the outline's box, give or take 250 m
+                assert xmin - 300 <= x * OVERVIEW_UNIT <= xmax + 300
+                assert ymin - 300 <= -y * OVERVIEW_UNIT <= ymax + 300
+    assert (
+        sum(map(len, (b.map_path_overview for b in buurten)))
+        < sum(map(len, (b.map_path for b in buurten))) / 3
+    )
+
+
+def test_an_area_smaller_than_the_overview_tolerance_is_a_dot():
+    ring = [[5.3872, 52.1552], [5.3877, 52.1552], [5.3877, 52.1555], [5.3872, 52.1555]]
+    text = json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})  # ~34 by 33 m
+    shape = map_shapes([text])[0]
+    assert len(absolute_points(shape.path)[0]) == 4  # drawn at gemeente scale
+    x, y = absolute_points(shape.overview)[0][0]
+    assert re.fullmatch(r"M\d+-\d+l1 0 0 1-1 0z", shape.overview)  # a one-unit square
+    assert (x, -y) == (round(155_017 / OVERVIEW_UNIT), round(463_017 / OVERVIEW_UNIT))

@@ -35,6 +35,7 @@ from openveiligheid.cases.models import MeasureCase, SignalCase, WoonoverlastCas
 from openveiligheid.cases.retention import apply_retention
 from openveiligheid.figures.models import Figure, Measure
 from openveiligheid.imports.models import ImportRun
+from tests.conftest import assert_periods_kept
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "registers"
 AREAS = DATA / "zoetermeer_gebieden_2024.csv"
@@ -338,6 +339,7 @@ def test_a_new_publication_replaces_the_earlier_one(zoetermeer_areas):
     registered = figures("register:woonoverlast:geregistreerd")
     assert registered["GM0637"] == 10
     assert "WK063702" not in registered  # 4 now: suppressed, and the old 10 is gone
+    assert_periods_kept()
     assert "WK063700" not in registered  # 6, but 10 - 6 would give the 4 back
     latest = ImportRun.objects.filter(kind="registerstanden").order_by("-pk").first()
     assert set(

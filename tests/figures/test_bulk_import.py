@@ -150,3 +150,70 @@ def test_a_second_import_replaces_set_wise_and_counts_what_changed(areas, tmp_pa
         "BU00140003": (1, "definitief"),
         "BU00140004": (1, "definitief"),
     }
+
+
+def test_the_run_records_whether_zeros_were_omitted(areas, tmp_path):
+    text = HEADER + "\n".join(_sparse_lines()) + "\n"
+    plain = import_figures(write(tmp_path, "dun.csv", text))
+    declared = import_figures(write(tmp_path, "kop.csv", "# nullen-weggelaten\n" + text))
+    assert (plain.zeros_omitted, declared.zeros_omitted) == (False, True)
+    plain.refresh_from_db()
+    declared.refresh_from_db()
+    assert (plain.zeros_omitted, declared.zeros_omitted) == (False, True)
+
+
+def test_the_same_file_read_again_with_zeros_omitted_is_imported_again(areas, tmp_path):
+    path = write(tmp_path, "dun.csv", HEADER + "\n".join(_sparse_lines()) + "\n")
+    import_figures(path)
+    assert ("misdrijven:1.1.1", "WK001400", "2023-03") not in stored(derived=True)
+    again = import_figures(path, zeros_omitted=True)
+    assert again.status == again.SUCCEEDED
+    assert stored(derived=True)[("misdrijven:1.1.1", "WK001400", "2023-03")][0] == 3 * 6
+    assert import_figures(path, zeros_omitted=True).status == again.SKIPPED
+
+
+def test_a_later_file_keeps_the_zeros_of_an_earlier_run_that_omitted_them(areas, tmp_path):
+    import_figures(write(tmp_path, "dun.csv", HEADER + "\n".join(_sparse_lines()) + "\n"),
+                   zeros_omitted=True)  # fmt: skip
+    fix = HEADER + "misdrijven:1.1.1,BU00140000,2023-01,100,definitief\n"
+    run = import_figures(write(tmp_path, "fix.csv", fix), dataset="correctie")
+    assert not run.zeros_omitted
+    made = stored(derived=True)
+    key = "misdrijven:1.1.1"
+    assert made[(key, "WK001400", "2023-01")][0] == 6 * 1 + 100  # BU00140002 still 0
+    assert made[(key, "WK001400", "2023-03")][0] == 3 * 6
+    assert made[(key, "GM0014", "2023")][0] == 78 * 6 + 75 - 1 + 100
+    assert "12 perioden van een eerdere import met nullen weggelaten" in run.message
+
+
+def test_areas_measures_and_runs_with_figures_cannot_be_deleted(areas, tmp_path):
+    """The foreign keys of ``Figure`` are not checked by the database per row (ADR 0019);
+    Django's ``PROTECT`` still refuses to delete what figures refer to."""
+    from django.db.models import ProtectedError
+
+    run = import_figures(write(tmp_path, "a.csv", HEADER + "halt,BU00140000,2022,5,definitief\n"))
+    figure = Figure.objects.get(derived=False)
+    for referred in (figure.area, figure.measure, run):
+        with pytest.raises(ProtectedError):
+            referred.delete()
+    assert Figure.objects.filter(pk=figure.pk).exists()
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(areas, tmp_path, monkeypatch):
+    """The file is hashed by ``open_run`` and read again by the parser; a change in between
+    would give the run the hash of other content, so it is refused."""
+    from openveiligheid.figures import services
+
+    path = write(tmp_path, "a.csv", HEADER + "halt,BU00140000,2022,5,definitief\n")
+    read = services.stream_figures
+
+    def read_then_change(*args, **kwargs):
+        figures = read(*args, **kwargs)
+        with path.open("a") as more:
+            more.write("halt,BU00140001,2022,6,definitief\n")
+        return figures
+
+    monkeypatch.setattr(services, "stream_figures", read_then_change)
+    with pytest.raises(InputError, match="veranderde terwijl het werd ingelezen"):
+        import_figures(path)
+    assert not Figure.objects.exists()

@@ -12,6 +12,11 @@ from openveiligheid.core.areacodes import BUURT, GEMEENTE, LAND, WIJK
 LEVEL_CHOICES = [(LAND, "land"), (GEMEENTE, "gemeente"), (WIJK, "wijk"), (BUURT, "buurt")]
 
 
+#: The large text fields of an area (its outline and map shapes): deferred by queries that list
+#: thousands of areas without drawing them.
+AREA_SHAPE_FIELDS = ("boundary", "map_path", "map_path_overview")
+
+
 class Area(models.Model):
     """An area as CBS defines it in one division year.
 
@@ -36,6 +41,9 @@ class Area(models.Model):
     # Precomputed at import from the boundary (areas/shapes.py): the simplified outline as SVG
     # path data in RD New metres with y flipped, and its bounds in RD metres (y not flipped).
     map_path = models.TextField("kaartvorm (SVG-pad, RD)", blank=True)
+    # The same, simplified by 250 m and in units of 100 m (areas/shapes.py OVERVIEW_*), for
+    # maps of thousands of areas.
+    map_path_overview = models.TextField("overzichtsvorm (SVG-pad, RD in 100 m)", blank=True)
     map_xmin = models.FloatField("kaart x-min (RD)", null=True, blank=True)
     map_ymin = models.FloatField("kaart y-min (RD)", null=True, blank=True)
     map_xmax = models.FloatField("kaart x-max (RD)", null=True, blank=True)

@@ -27,7 +27,7 @@ from openveiligheid.imports.services import (
 )
 
 BATCH = 2000
-MAP_FIELDS = ["map_path", "map_xmin", "map_ymin", "map_xmax", "map_ymax"]
+MAP_FIELDS = ["map_path", "map_path_overview", "map_xmin", "map_ymin", "map_xmax", "map_ymax"]
 
 
 def latest_division() -> int | None:

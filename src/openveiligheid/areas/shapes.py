@@ -20,16 +20,23 @@ from pyproj import Transformer
 
 WGS84, RD_NEW = "EPSG:4326", "EPSG:28992"
 DEFAULT_TOLERANCE = 10.0  # metres: invisible at the scale of one gemeente (~25 m per pixel)
+# The overview shape, for maps of thousands of areas (a whole province or the country, ~350 m
+# per pixel at 800 px): simplified by 250 m, in units of 100 m (drawn in a group scaled by
+# OVERVIEW_UNIT), so that 14,000 buurten fit in well under 1 MB.
+OVERVIEW_TOLERANCE = 250.0
+OVERVIEW_UNIT = 100
 
 _local = threading.local()  # pyproj transformers are not thread-safe: one per thread
 
 
 @dataclass(frozen=True)
 class MapShape:
-    """What a map needs of an area: its SVG path and its RD bounds (unflipped metres)."""
+    """What a map needs of an area: its SVG path, its overview path (in OVERVIEW_UNIT) and
+    its RD bounds (unflipped metres)."""
 
     path: str
     bounds: tuple[float, float, float, float] | None
+    overview: str = ""
 
 
 def _transformer() -> Transformer:
@@ -75,15 +82,18 @@ def svg_path(geom_rd: shapely.Geometry, tolerance: float = DEFAULT_TOLERANCE) ->
     return svg_paths(np.array([geom_rd], dtype=object), tolerance)[0]
 
 
-def svg_paths(geoms_rd: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) -> list[str]:
-    """:func:`svg_path` of every geometry of an array, with the geometry work vectorised."""
+def svg_paths(
+    geoms_rd: np.ndarray, tolerance: float = DEFAULT_TOLERANCE, unit: int = 1
+) -> list[str]:
+    """:func:`svg_path` of every geometry of an array, with the geometry work vectorised;
+    coordinates in whole ``unit`` metres."""
     simple = shapely.simplify(geoms_rd, tolerance, preserve_topology=True)
     parts, owner = shapely.get_parts(simple, return_index=True)
     polygons = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
     parts, owner = parts[polygons], owner[polygons]
     rings, ring_part = shapely.get_rings(shapely.orient_polygons(parts), return_index=True)
     coords, ring_of = shapely.get_coordinates(rings, return_index=True)
-    moves, ring_of = _ring_moves(coords, ring_of)
+    moves, ring_of = _ring_moves(coords / unit, ring_of)
     counts = np.bincount(ring_of, minlength=len(rings))
     flat, start = moves.ravel().tolist(), 0
     paths: list[list[str]] = [[] for _ in range(len(geoms_rd))]
@@ -129,10 +139,24 @@ def map_shapes(boundaries: list[str], tolerance: float = DEFAULT_TOLERANCE) -> l
         return []
     geoms = many_to_rd(boundaries)
     boxes = shapely.bounds(geoms).tolist()
-    return [
-        MapShape(path, None if any(map(math.isnan, box)) else tuple(box))
-        for path, box in zip(svg_paths(geoms, tolerance), boxes, strict=True)
+    paths = svg_paths(geoms, tolerance)
+    overviews = [
+        overview or (path and _dot(box))
+        for overview, path, box in zip(
+            svg_paths(geoms, OVERVIEW_TOLERANCE, OVERVIEW_UNIT), paths, boxes, strict=True
+        )
     ]
+    return [
+        MapShape(path, None if any(map(math.isnan, box)) else tuple(box), overview)
+        for path, box, overview in zip(paths, boxes, overviews, strict=True)
+    ]
+
+
+def _dot(box: list[float]) -> str:
+    """The overview shape of an area smaller than its tolerance: one unit square at its centre."""
+    x = round((box[0] + box[2]) / 2 / OVERVIEW_UNIT)
+    y = round(-(box[1] + box[3]) / 2 / OVERVIEW_UNIT)
+    return f"M{x} {y}l1 0 0 1-1 0z".replace(" -", "-")
 
 
 def map_fields(shape: MapShape) -> dict[str, str | float | None]:
@@ -140,6 +164,7 @@ def map_fields(shape: MapShape) -> dict[str, str | float | None]:
     xmin, ymin, xmax, ymax = shape.bounds or (None, None, None, None)
     return {
         "map_path": shape.path,
+        "map_path_overview": shape.overview,
         "map_xmin": xmin,
         "map_ymin": ymin,
         "map_xmax": xmax,

@@ -53,6 +53,7 @@ from openveiligheid.core.statuses import DEFINITIEF, VOORLOPIG
 from openveiligheid.core.suppression import is_small, suppress_table
 from openveiligheid.figures import catalogue
 from openveiligheid.figures.models import Figure
+from openveiligheid.figures.periods import refresh_periods
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.services import execute, start_run
 
@@ -411,6 +412,7 @@ def _publish_gemeente(code: str, today: dt.date, user) -> tuple[ImportRun, int] 
     def work(run: ImportRun) -> str:
         run.dataset, run.format, run.division = f"{PUBLICATION_KIND}-{code}", "tellingen", division
         old = Figure.objects.filter(measure__name__startswith="register:", area__gemeente_code=code)
+        earlier_measures = set(old.values_list("measure_id", flat=True).distinct())
         run.deleted = old.delete()[1].get(Figure._meta.label, 0)
         measure_ids = catalogue.measure_ids({measure for measure, *_ in rows})
         Figure.objects.bulk_create(
@@ -427,6 +429,7 @@ def _publish_gemeente(code: str, today: dt.date, user) -> tuple[ImportRun, int] 
             for measure, area, year, value in rows
         )
         refresh_statistics(Figure)
+        refresh_periods(earlier_measures | set(measure_ids.values()))
         run.read = run.created = len(rows)
         return (
             f"Registerstanden van {code} gepubliceerd in indeling {division}: {len(rows)} "

@@ -690,7 +690,7 @@ def read_rows(reader: RowReader) -> list[CaseRow]:
 
 
 def _read_row(reader: RowReader, line: int, cells: list[object]) -> CaseRow | None:
-    before = len(reader.problems.problems)
+    before = reader.problems.count
     values: dict[str, object] = {}
     for name in reader.columns:
         spec = reader.fields[name]
@@ -698,13 +698,13 @@ def _read_row(reader: RowReader, line: int, cells: list[object]) -> CaseRow | No
             values[spec.target] = reader.value(line, cells, name)
     buurt = reader.value(line, cells, "buurt") or ""
     person = _person(reader, line, cells)
-    if len(reader.problems.problems) > before:
+    if reader.problems.count > before:
         return None
     row = CaseRow(line, values.pop("number"), values, buurt, person, "status" in reader.columns)
     _check_dates(reader, row)
     _check_status(reader, row)
     _check_duration(reader, row)
-    return None if len(reader.problems.problems) > before else row
+    return None if reader.problems.count > before else row
 
 
 def _person(reader: RowReader, line: int, cells: list[object]) -> PersonRow | None:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from openveiligheid.core import progress
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.textfiles import decode_text, shorten
 
@@ -80,18 +81,22 @@ def read_csv_text(
 _PIECE = 1 << 20
 
 
-def _lines(text: str) -> Iterator[str]:
+def _lines(text: str, track: progress.Tracker | None = None) -> Iterator[str]:
     """The lines of ``text`` with their ends, one at a time. ``csv.reader`` reads any iterable
     of lines; ``io.StringIO`` splits lines fastest but copies the text at four bytes a
     character, so it is given pieces of about :data:`_PIECE` characters that end at a line
-    end (a quoted field with line ends inside may span pieces: the reader joins them)."""
+    end (a quoted field with line ends inside may span pieces: the reader joins them).
+    ``track`` is told after each piece how far the text has been read."""
     start, end = 0, len(text)
     while start < end:
         stop = text.rfind("\n", start, start + _PIECE) + 1 if start + _PIECE < end else end
         if stop <= start:  # one line longer than a piece
             stop = text.find("\n", start) + 1 or end
-        yield from io.StringIO(text[start:stop])
+        piece = text[start:stop]
+        yield from io.StringIO(piece)
         start = stop
+        if track is not None:
+            track(stop, piece.count("\n"))
 
 
 def _skipped_comments(csv_text: CsvText) -> int:
@@ -114,8 +119,9 @@ def iter_rows(csv_text: CsvText) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line number, cells)`` as the rows are read, keeping none of them (for files
     of millions of lines). The checks of :func:`iter_records` are made as it goes; their
     problems are raised together, as one :class:`InputError`, after the last row, so a caller
-    that stores what it is given must do so in a transaction (as every import does)."""
-    lines = _lines(csv_text.text)
+    that stores what it is given must do so in a transaction (as every import does). How far
+    it has read goes to the listener of :mod:`openveiligheid.core.progress`, if any."""
+    lines = _lines(csv_text.text, progress.tracker(csv_text.name, len(csv_text.text)))
     skipped = _skipped_comments(csv_text)
     for _ in range(skipped):
         next(lines, None)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from openveiligheid.areas.models import Area
-from openveiligheid.core.areacodes import BUURT, WIJK, gemeente_of
+from openveiligheid.core.areacodes import BUURT, WIJK
 from openveiligheid.core.periods import Period
 from openveiligheid.core.statuses import VOORLOPIG
-from openveiligheid.figures.models import Figure
+from openveiligheid.figures.models import FigurePeriod
 from openveiligheid.figures.services import measure_labels
 from openveiligheid.indicators.engine import POPULATION, IndicatorDefinition
 from openveiligheid.indicators.formatting import format_number
@@ -25,7 +25,7 @@ from openveiligheid.indicators.services import AreaValue, LevelValues, level_val
 from openveiligheid.insight.results import AreaAnalysis
 from openveiligheid.policy.models import Plan
 from openveiligheid.ui.links import area_href
-from openveiligheid.ui.maps import Choropleth, MapArea, choropleth
+from openveiligheid.ui.maps import LINKED_AREAS_MAX, Choropleth, MapArea, choropleth
 
 LEVELS = {WIJK: "wijk", BUURT: "buurt"}
 LEVEL_PLURAL = {WIJK: "wijken", BUURT: "buurten"}
@@ -55,9 +55,9 @@ def subjects(plan: Plan) -> list[Subject]:
     ]
     names = sorted(
         set(
-            Figure.objects.filter(
-                area__gemeente_code=plan.gemeente_code, area__level__in=LEVELS
-            ).values_list("measure__name", flat=True)
+            FigurePeriod.objects.filter(gemeente_code=plan.gemeente_code, level__in=LEVELS)
+            .values_list("measure__name", flat=True)
+            .distinct()
         )
         - {POPULATION}
     )
@@ -85,14 +85,15 @@ def per_1000(definition: IndicatorDefinition) -> IndicatorDefinition:
 def periods_with_figures(
     definition: IndicatorDefinition, gemeente: str, level: str, months: bool = True
 ) -> list[Period]:
-    """Years, then months, with figures of the subject's first measure at this level."""
+    """Years, then months, with figures of the subject's first measure at this level (from the
+    kept list, :mod:`openveiligheid.figures.periods`)."""
     measures = (definition.reported,) if definition.reported else definition.measures
-    found = Figure.objects.filter(
-        measure__name=measures[0], area__gemeente_code=gemeente, area__level=level
+    found = FigurePeriod.objects.filter(
+        measure__name=measures[0], gemeente_code=gemeente, level=level
     )
     if not months:
         found = found.filter(month__isnull=True)
-    periods = {Period(y, m) for y, m in found.values_list("year", "month").distinct()}
+    periods = {Period(y, m) for y, m in found.values_list("year", "month")}
     years = sorted(p for p in periods if p.month is None)
     return years + sorted(p for p in periods if p.month is not None)
 
@@ -180,18 +181,28 @@ def sort_rows(rows: list[AreaRow], key: str, descending: bool) -> list[AreaRow]:
 
 def map_of(
     rows: list[AreaRow],
+    gemeente: str,
     division: int | None,
     title: str,
     outlines: dict[str, tuple[str, str]] | None = None,
 ) -> Choropleth:
-    """The choropleth of the rows; ``outlines`` maps a code to (css class, label)."""
+    """The choropleth of the rows; ``outlines`` maps a code to (css class, label). Beyond
+    ``LINKED_AREAS_MAX`` areas it is an overview, drawn from the coarser overview shapes."""
+    overview = len(rows) > LINKED_AREAS_MAX
     shapes = {
         code: (path, (xmin, ymin, xmax, ymax))
         for code, path, xmin, ymin, xmax, ymax in Area.objects.filter(
-            gemeente_code__in={gemeente_of(r.code) for r in rows}, division=division
+            gemeente_code=gemeente, division=division
         )
         .exclude(map_path="")
-        .values_list("code", "map_path", "map_xmin", "map_ymin", "map_xmax", "map_ymax")
+        .values_list(
+            "code",
+            "map_path_overview" if overview else "map_path",
+            "map_xmin",
+            "map_ymin",
+            "map_xmax",
+            "map_ymax",
+        )
     }
     outlines = outlines or {}
     areas = []
@@ -205,14 +216,15 @@ def map_of(
                 path=path,
                 bounds=bounds,
                 value=row.value,
-                display=format_number(row.value, row.decimals),
+                display="" if overview else format_number(row.value, row.decimals),
                 href=row.href,
                 small=row.small,
                 label=label,
                 outline=outline,
+                overview=path if overview else "",
             )
         )
-    return choropleth(areas, title=title)
+    return choropleth(areas, title=title, overview=overview)
 
 
 def values_for(

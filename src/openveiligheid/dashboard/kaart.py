@@ -37,6 +37,7 @@ class MapChoice:
     rate: bool = False
     sort: str = "naam"
     descending: bool = False
+    page: int = 1  # of the table (``?pagina=``), TABLE_PAGE_SIZE rows a page
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> MapChoice:
@@ -49,7 +50,12 @@ class MapChoice:
             rate=query.get("per1000") in {"1", "on", "ja"},
             sort=sort if sort in SORTS else "naam",
             descending=query.get("richting") == "af",
+            page=_page_number(query.get("pagina", "")),
         )
+
+
+def _page_number(text: str) -> int:
+    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
 
 
 def _period(text: str) -> Period | None:
@@ -75,6 +81,23 @@ class MapPage:
     descending: bool = False
     outlines: dict[str, tuple[str, str]] = field(default_factory=dict)
     smoothed: bool = False  # the rows carry EB-smoothed rates
+    table_page: int = 1
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-len(self.rows) // TABLE_PAGE_SIZE))
+
+    @property
+    def table_rows(self) -> list[AreaRow]:
+        """The rows of the chosen page of the table (the map shows them all)."""
+        start = (min(self.table_page, self.page_count) - 1) * TABLE_PAGE_SIZE
+        return self.rows[start : start + TABLE_PAGE_SIZE]
+
+    @property
+    def table_range(self) -> tuple[int, int, int]:
+        """(first row, last row, all rows) of the chosen page, counted from 1."""
+        start = (min(self.table_page, self.page_count) - 1) * TABLE_PAGE_SIZE
+        return start + 1, start + len(self.table_rows), len(self.rows)
 
     @property
     def level_plural(self) -> str:
@@ -103,7 +126,10 @@ class MapPage:
         return [(str(p), period_label(p), p == self.period) for p in self.periods]
 
 
-AnalysisSource = Callable[[str, int | None, str, str], dict[str, AreaAnalysis]]
+#: Rows per page of the Kaart's table: a national map has 14,000 (issue #13: under 1.5 MB).
+TABLE_PAGE_SIZE = 250
+
+AnalysisSource = Callable[[str, str, int | None, str, str], dict[str, AreaAnalysis]]
 
 
 def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = None) -> MapPage:
@@ -122,6 +148,7 @@ def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = No
     period = _default_period(periods, choice.period, messages)
     page = MapPage(options, subject, choice.level, periods, period, rate, messages=messages)
     page.sort, page.descending = choice.sort, choice.descending
+    page.table_page = choice.page
     if period is None:
         messages.append(f"Voor dit onderwerp zijn er geen cijfers per {LEVELS[choice.level]}.")
         return page
@@ -129,7 +156,8 @@ def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = No
     page.division = found.division
     stored = {}
     if analysis and subject.can_rate and len(subject.definition.measures) == 1:
-        stored = analysis(subject.definition.measures[0], found.division, choice.level, str(period))
+        measure = subject.definition.measures[0]
+        stored = analysis(measure, plan.gemeente_code, found.division, choice.level, str(period))
     marked = {code: (a.outline, a.words) for code, a in stored.items() if a.outline}
     page.outlines = marked
     rows = [with_analysis(row, stored.get(row.code), rate) for row in rows]
@@ -138,7 +166,7 @@ def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = No
     if not any(row.value is not None for row in rows):
         messages.append(_why_empty(page))
         return page
-    shown = map_of(rows, found.division, page.title, marked)
+    shown = map_of(rows, plan.gemeente_code, found.division, page.title, marked)
     if shown.area_count > len(shown.missing_shape):
         page.map = shown
     else:
@@ -210,10 +238,35 @@ def sort_headers(
     headers = {}
     for key, label, numeric in COLUMNS:
         current = sort == key
-        params = {k: v for k, v in query.items() if k not in {"sorteer", "richting"}}
+        params = {k: v for k, v in query.items() if k not in {"sorteer", "richting", "pagina"}}
         params["sorteer"] = key
         if current and not descending:
             params["richting"] = "af"
         state = ("descending" if descending else "ascending") if current else "none"
         headers[key] = SortHeader(label, "?" + urlencode(params) + anchor, state, numeric)
     return headers
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    href: str
+    current: bool = False
+
+
+def page_links(query: Mapping[str, str], page: MapPage, anchor: str = "#tabel") -> list[PageLink]:
+    """Links to the first, previous, next and last page of the table and to the pages around
+    the chosen one; none when the table fits on one page."""
+    count = page.page_count
+    if count == 1:
+        return []
+    chosen = min(page.table_page, count)
+
+    def link(label: str, number: int) -> PageLink:
+        params = {k: v for k, v in query.items() if k != "pagina"} | {"pagina": str(number)}
+        return PageLink(label, "?" + urlencode(params) + anchor, number == chosen)
+
+    numbers = sorted({1, count, *range(max(1, chosen - 2), min(count, chosen + 2) + 1)})
+    links = [link("Vorige", chosen - 1)] if chosen > 1 else []
+    links += [link(str(number), number) for number in numbers]
+    return links + ([link("Volgende", chosen + 1)] if chosen < count else [])

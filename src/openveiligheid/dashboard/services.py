@@ -377,7 +377,7 @@ def indicator_detail(
         found, rows = values_for(plan, definition, choice.level, area_year)
         division = found.division
         title = f"{indicator.name} per {LEVELS[choice.level]} in {area_year}"
-        shown = map_of(rows, division, title) if rows else None
+        shown = map_of(rows, plan.gemeente_code, division, title) if rows else None
     period = plan_period(plan)
     series_views = [result_view(r, names, period) for r in results]
     peers = _with_peers(plan.gemeente_code, definition, series_views)

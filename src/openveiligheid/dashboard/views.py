@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from openveiligheid.accounts.access import VIEW_DASHBOARD, choose, may, request_scope
 from openveiligheid.dashboard import downloads, services
-from openveiligheid.dashboard.kaart import MapChoice, map_page, sort_headers
+from openveiligheid.dashboard.kaart import MapChoice, map_page, page_links, sort_headers
 from openveiligheid.dashboard.profiel import area_profile, find_area
 from openveiligheid.dashboard.vergelijken import ComparisonChoice, comparison
 from openveiligheid.indicators.models import Indicator
@@ -94,6 +94,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
         "page": shown,
         "gemeente": services.area_names({plan.gemeente_code}).get(plan.gemeente_code, ""),
         "headers": sort_headers(request.GET, shown.sort, shown.descending),
+        "pages": page_links(request.GET, shown),
         "outline_legend": outline_legend(shown.outlines),
         "min_population": settings.MIN_POPULATION_FOR_RATE,
     }

@@ -26,6 +26,7 @@ STAGE = "ov_figure_stage"
 PAIRS = "ov_figure_pairs"
 SCOPE = "ov_figure_scope"
 CHILDREN = "ov_area_children"
+SUMS = "ov_figure_sums"
 #: Staging columns, in the order of :meth:`Stage.add`'s tuples.
 STAGE_COLUMNS = (
     "seq", "line", "field", "measure_id", "area_id", "period", "year", "month", "value",
@@ -35,6 +36,8 @@ STAGE_COLUMNS = (
 #: SQLite's page cache while an import runs (KiB; its default is 2,000), and after.
 SQLITE_CACHE_KIB = 65_536
 SQLITE_DEFAULT_CACHE_KIB = 2_000
+#: PostgreSQL's memory per sort or hash while an import runs (``SET LOCAL``: until its commit).
+POSTGRES_WORK_MEM = "256MB"
 
 FIGURES = Figure._meta.db_table
 AREAS = Area._meta.db_table
@@ -65,9 +68,13 @@ class Stage:
 
     def __init__(self) -> None:
         with connection.cursor() as cursor:
-            if not _postgres():  # the indexes of a large table fit in memory while it grows
+            if _postgres():  # sorts and GROUP BYs of a million rows in memory, not on disk;
+                # no JIT: compiling took 0.3 s of each large statement and saved less.
+                cursor.execute(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'")
+                cursor.execute("SET LOCAL jit = off")
+            else:  # the indexes of a large table fit in memory while it grows
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-            for table in (STAGE, PAIRS, SCOPE, CHILDREN):
+            for table in (STAGE, PAIRS, SCOPE, CHILDREN, SUMS):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
             # SQLite: seq is the rowid (free); PostgreSQL: no index to keep up while copying.
             seq = "seq INTEGER" if _postgres() else "seq INTEGER PRIMARY KEY"
@@ -107,7 +114,7 @@ class Stage:
         with connection.cursor() as cursor:
             if not _postgres():
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_DEFAULT_CACHE_KIB}")
-            for table in (STAGE, PAIRS, SCOPE, CHILDREN):
+            for table in (STAGE, PAIRS, SCOPE, CHILDREN, SUMS):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -189,7 +196,11 @@ class Deriver:
 
     ``zeros_omitted``: the files left zeros out, so a missing part counts as 0 where the file
     covers the period (``covered``): a year is summed when every month of it is covered, an
-    area when the period is; otherwise every part must be present, as in ``derive``."""
+    area when the period is; otherwise every part must be present, as in ``derive``.
+
+    Each step groups the figures once into a table of sums (:data:`SUMS`), complete or not;
+    the complete ones are written, and the others are what :meth:`missing` counts, so the
+    sums that could not be made cost no second pass over the figures."""
 
     def __init__(
         self,
@@ -208,17 +219,7 @@ class Deriver:
         self.full_years = _in(full if zeros_omitted else ())
         # A year whose every month the file covers is covered too (its area sums).
         self.covered = _in(({str(y) for y in full} | set(covered)) if zeros_omitted else ())
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {CHILDREN}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {CHILDREN} (parent_id INTEGER PRIMARY KEY, n INTEGER)"
-            )
-            cursor.execute(
-                f"INSERT INTO {CHILDREN} SELECT parent_id, COUNT(*) FROM {AREAS} "
-                "WHERE division = %s AND level IN (%s, %s) AND parent_id IS NOT NULL "
-                "GROUP BY parent_id",
-                [division, WIJK, BUURT],
-            )
+        self.step = 0
 
     def _where(self) -> tuple[str, list]:
         measures, m_params = self.measures
@@ -240,6 +241,8 @@ class Deriver:
 
     def run(self, run_id: int, source: str) -> int:
         """Derive, in the order of ``derive``; return how many figures were made."""
+        self._tables()
+        # Months are added to wijken and gemeenten below: their years are counted there.
         made = self._years(run_id, source)
         for level, parent_level in ((BUURT, WIJK), (WIJK, GEMEENTE)):
             made += self._parents(level, run_id, source)
@@ -247,73 +250,90 @@ class Deriver:
             made += self._years(run_id, source, parent_level)
         return made
 
+    def _tables(self) -> None:
+        with connection.cursor() as cursor:
+            for table in (CHILDREN, SUMS):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {CHILDREN} (parent_id INTEGER PRIMARY KEY, n INTEGER)"
+            )
+            cursor.execute(
+                f"INSERT INTO {CHILDREN} SELECT parent_id, COUNT(*) FROM {AREAS} "
+                "WHERE division = %s AND level IN (%s, %s) AND parent_id IS NOT NULL "
+                "GROUP BY parent_id",
+                [self.division, WIJK, BUURT],
+            )
+            # kind: which count of missing sums an incomplete one adds to ("" none).
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {SUMS} (step INTEGER, kind VARCHAR(10), "
+                "complete INTEGER, measure_id INTEGER, area_id INTEGER, period VARCHAR(10), "
+                "year INTEGER, month INTEGER, value DOUBLE PRECISION, status VARCHAR(10))"
+            )
+
+    def _sum(self, select: str, params: list, run_id: int, source: str) -> int:
+        """Put one step's sums into :data:`SUMS` (``select`` gives its columns after ``step``)
+        and write the complete ones; return how many were written."""
+        self.step += 1
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {SUMS} SELECT %s, {select}", [self.step, *params])
+            cursor.execute(
+                f"INSERT INTO {FIGURES} (measure_id, area_id, period, year, month, value, "
+                "status, derived, source, import_run_id) SELECT measure_id, area_id, period, "
+                f"year, month, value, status, %s, %s, %s FROM {SUMS} "
+                "WHERE step = %s AND complete = 1",
+                [True, source, run_id, self.step],
+            )
+            return cursor.rowcount
+
     def _years(self, run_id: int, source: str, level: str | None = None) -> int:
         where, params = self._where()
-        if level is not None:
+        if level is None:
+            kind = f"CASE WHEN a.level IN ('{WIJK}', '{GEMEENTE}') THEN '' ELSE 'jaar' END"
+        else:
+            kind = "'jaar'"
             where, params = where + " AND a.level = %s", [*params, level]
         full, f_params = self.full_years
         year_text = "CAST(f.year AS VARCHAR(10))" if _postgres() else "CAST(f.year AS TEXT)"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {FIGURES} (measure_id, area_id, period, year, month, value, "
-                "status, derived, source, import_run_id) "
-                f"SELECT f.measure_id, f.area_id, {year_text}, f.year, NULL, SUM(f.value), "
-                f"{_STATUS}, %s, %s, %s FROM {FIGURES} f JOIN {AREAS} a ON a.id = f.area_id "
-                f"WHERE {where} AND f.month IS NOT NULL "
-                "GROUP BY f.measure_id, f.area_id, f.year "
-                f"HAVING (COUNT(*) = 12 OR f.year IN {full}) AND NOT EXISTS (SELECT 1 FROM "
-                f"{FIGURES} g WHERE g.measure_id = f.measure_id AND g.area_id = f.area_id "
-                f"AND g.period = {year_text})",
-                [True, source, run_id, *params, *f_params],
-            )
-            return cursor.rowcount
+        return self._sum(
+            f"{kind}, CASE WHEN COUNT(*) = 12 OR f.year IN {full} THEN 1 ELSE 0 END, "
+            f"f.measure_id, f.area_id, {year_text}, f.year, NULL, SUM(f.value), {_STATUS} "
+            f"FROM {FIGURES} f JOIN {AREAS} a ON a.id = f.area_id "
+            f"WHERE {where} AND f.month IS NOT NULL "
+            "GROUP BY f.measure_id, f.area_id, f.year, a.level "
+            f"HAVING NOT EXISTS (SELECT 1 FROM {FIGURES} g WHERE g.measure_id = f.measure_id "
+            f"AND g.area_id = f.area_id AND g.period = {year_text})",
+            [*f_params, *params],
+            run_id,
+            source,
+        )
 
     def _parents(self, level: str, run_id: int, source: str) -> int:
         where, params = self._where()
         covered, c_params = self.covered
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {FIGURES} (measure_id, area_id, period, year, month, value, "
-                "status, derived, source, import_run_id) "
-                f"SELECT f.measure_id, a.parent_id, f.period, f.year, f.month, SUM(f.value), "
-                f"{_STATUS}, %s, %s, %s FROM {FIGURES} f JOIN {AREAS} a ON a.id = f.area_id "
-                f"JOIN {CHILDREN} c ON c.parent_id = a.parent_id "
-                f"WHERE {where} AND a.level = %s "
-                "GROUP BY f.measure_id, a.parent_id, f.period, f.year, f.month "
-                f"HAVING (COUNT(*) = MAX(c.n) OR f.period IN {covered}) AND NOT EXISTS "
-                f"(SELECT 1 FROM {FIGURES} g WHERE g.measure_id = f.measure_id "
-                "AND g.area_id = a.parent_id AND g.period = f.period)",
-                [True, source, run_id, *params, level, *c_params],
-            )
-            return cursor.rowcount
+        kind = "wijk" if level == BUURT else "gemeente"
+        return self._sum(
+            f"'{kind}', CASE WHEN COUNT(*) = MAX(c.n) OR f.period IN {covered} THEN 1 ELSE 0 END, "
+            "f.measure_id, a.parent_id, f.period, f.year, f.month, SUM(f.value), "
+            f"{_STATUS} FROM {FIGURES} f JOIN {AREAS} a ON a.id = f.area_id "
+            f"JOIN {CHILDREN} c ON c.parent_id = a.parent_id "
+            f"WHERE {where} AND a.level = %s "
+            "GROUP BY f.measure_id, a.parent_id, f.period, f.year, f.month "
+            f"HAVING NOT EXISTS (SELECT 1 FROM {FIGURES} g WHERE g.measure_id = f.measure_id "
+            "AND g.area_id = a.parent_id AND g.period = f.period)",
+            [*c_params, *params, level],
+            run_id,
+            source,
+        )
 
     def missing(self) -> dict[str, int]:
-        """Sums that could not be made because a part is missing: ``{"jaar": n, "wijk": n,
-        "gemeente": n}`` (years without all 12 months; wijken, gemeenten without every child)."""
-        where, params = self._where()
-        counts = {}
-        year_text = "CAST(f.year AS VARCHAR(10))" if _postgres() else "CAST(f.year AS TEXT)"
+        """Sums that could not be made because a part is missing, after :meth:`run`:
+        ``{"jaar": n, "wijk": n, "gemeente": n}`` (years without all 12 months; wijken,
+        gemeenten without every child) that no other step made either."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT f.measure_id FROM {FIGURES} f "
-                f"JOIN {AREAS} a ON a.id = f.area_id WHERE {where} AND f.month IS NOT NULL "
-                "GROUP BY f.measure_id, f.area_id, f.year HAVING COUNT(*) < 12 AND NOT EXISTS "
-                f"(SELECT 1 FROM {FIGURES} g WHERE g.measure_id = f.measure_id "
-                f"AND g.area_id = f.area_id AND g.period = {year_text})) x",
-                params,
+                f"SELECT s.kind, COUNT(*) FROM {SUMS} s WHERE s.complete = 0 AND s.kind <> '' "
+                f"AND NOT EXISTS (SELECT 1 FROM {FIGURES} g WHERE g.measure_id = s.measure_id "
+                "AND g.area_id = s.area_id AND g.period = s.period) GROUP BY s.kind"
             )
-            counts["jaar"] = cursor.fetchone()[0]
-            for level, parent in ((BUURT, "wijk"), (WIJK, "gemeente")):
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM (SELECT f.measure_id FROM {FIGURES} f "
-                    f"JOIN {AREAS} a ON a.id = f.area_id "
-                    f"JOIN {CHILDREN} c ON c.parent_id = a.parent_id "
-                    f"WHERE {where} AND a.level = %s "
-                    "GROUP BY f.measure_id, a.parent_id, f.period "
-                    "HAVING COUNT(*) < MAX(c.n) AND NOT EXISTS (SELECT 1 FROM "
-                    f"{FIGURES} g WHERE g.measure_id = f.measure_id "
-                    "AND g.area_id = a.parent_id AND g.period = f.period)) x",
-                    [*params, level],
-                )
-                counts[parent] = cursor.fetchone()[0]
-        return counts
+            found = dict(cursor.fetchall())
+        return {kind: found.get(kind, 0) for kind in ("jaar", "wijk", "gemeente")}

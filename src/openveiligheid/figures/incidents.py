@@ -21,6 +21,7 @@ from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.periods import Period
 from openveiligheid.core.statuses import DEFINITIEF
 from openveiligheid.figures.models import Figure, Incident
+from openveiligheid.figures.periods import refresh_periods
 from openveiligheid.figures.services import check_removal, store_figures
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers import incidents as parser
@@ -96,8 +97,11 @@ def import_incidents(
         # The monthly counts follow the incidents: the earlier ones of this dataset go with
         # them (also months and gemeenten the new extract does not cover), so no count outlives
         # its incidents. What goes was checked and said above, once.
-        Figure.objects.filter(import_run__dataset=run.dataset).delete()
+        earlier = Figure.objects.filter(import_run__dataset=run.dataset)
+        earlier_measures = set(earlier.values_list("measure_id", flat=True).distinct())
+        earlier.delete()
         removed += store_figures(figure_file, run, replace_all=True)
+        refresh_periods(earlier_measures)  # months the new extract no longer has
         outside = sum(1 for area in located if area is None)
         return (
             f"{incidents_stored} incidenten ingelezen ({outside} buiten de buurtgrenzen); "

@@ -37,8 +37,27 @@ class Measure(models.Model):
 
 
 class Figure(models.Model):
-    measure = models.ForeignKey(Measure, verbose_name="maat", on_delete=models.PROTECT)
-    area = models.ForeignKey("areas.Area", verbose_name="gebied", on_delete=models.PROTECT)
+    """One figure. The bulk import (:mod:`openveiligheid.figures.bulk`) writes millions at
+    once, so the table carries only what readers need: no database-level foreign-key checks
+    (PostgreSQL runs one per row and key at commit) and no single-column indexes on
+    ``measure`` and ``area`` (the unique key and the area index start with them). The
+    references are kept by the writers, which take their keys from the tables they have just
+    read, and by Django's ``PROTECT``. See docs/adr/0019-bulk-figures-import.md."""
+
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name="maat",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,  # the unique key (measure, area, period) starts with it
+    )
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name="gebied",
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        db_index=False,  # the index (area, measure, year) starts with it
+    )
     period = models.CharField("periode", max_length=10)  # "2022" or "2022-03"
     year = models.PositiveSmallIntegerField("jaar")
     month = models.PositiveSmallIntegerField("maand", null=True, blank=True)
@@ -47,7 +66,11 @@ class Figure(models.Model):
     derived = models.BooleanField("afgeleid", default=False)
     source = models.CharField("bron", max_length=200, blank=True)
     import_run = models.ForeignKey(
-        "imports.ImportRun", verbose_name="import", on_delete=models.PROTECT, related_name="figures"
+        "imports.ImportRun",
+        verbose_name="import",
+        on_delete=models.PROTECT,
+        related_name="figures",
+        db_constraint=False,
     )
 
     objects = AreaBoundQuerySet.as_manager()
@@ -87,3 +110,28 @@ class Incident(models.Model):
     class Meta:
         verbose_name = "incident"
         verbose_name_plural = "incidenten"
+
+
+class FigurePeriod(models.Model):
+    """A period that has figures of a measure at one level of a gemeente: the list the pages
+    offer (years, months) is kept here by the writers of figures
+    (:func:`openveiligheid.figures.periods.refresh_periods`), not scanned from ``Figure``."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    division = models.PositiveSmallIntegerField("indeling (jaar)")
+    gemeente_code = models.CharField("gemeentecode", max_length=6)
+    level = models.CharField("niveau", max_length=10)
+    year = models.PositiveSmallIntegerField("jaar")
+    month = models.PositiveSmallIntegerField("maand", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "periode met cijfers"
+        verbose_name_plural = "perioden met cijfers"
+        indexes = [
+            models.Index(fields=["measure", "gemeente_code", "level"], name="figureperiod_lookup"),
+            models.Index(fields=["gemeente_code", "level", "month"], name="figureperiod_months"),
+        ]
+
+    def __str__(self) -> str:
+        month = f"-{self.month:02d}" if self.month else ""
+        return f"{self.measure} {self.gemeente_code} {self.level} {self.year}{month}"

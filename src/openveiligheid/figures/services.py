@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from openveiligheid.figures import bulk, catalogue
 from openveiligheid.figures.aggregation import Key, Observation
 from openveiligheid.figures.figureset import FigureSet
 from openveiligheid.figures.models import Figure, Measure
+from openveiligheid.figures.periods import refresh_periods
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers.figures import stream_figures
 from openveiligheid.imports.parsers.rows import FigureFile, FigureStream
@@ -62,12 +64,21 @@ def import_figures(
     The rows are read, checked and staged in batches (:mod:`openveiligheid.figures.bulk`); no
     row is kept in memory and no model instance is made per row."""
     path = Path(path)
+    # A file is read again by the parser rather than handed over as bytes: the bytes, the
+    # text and a copy of the text are then never in memory at once (twice the file, not three
+    # times). Its size and time stamp tell whether it changed in between.
+    before = _stamp(path) if data is None else None
     run, data = open_run("figures", path, data, user)
+    unread = [None if before else data]  # handed over once, then dropped
+    del data
 
     def work(run: ImportRun) -> str:
         fixed = _fixed_period(period, path.name)
-        figures = stream_figures(path, data, dataset=dataset, today=today, period=fixed)
+        figures = stream_figures(path, unread.pop(), dataset=dataset, today=today, period=fixed)
+        if before and _stamp(path) != before:
+            raise InputError([InputProblem(path.name, CHANGED_WHILE_READ)])
         run.format = figures.format
+        run.zeros_omitted = zeros_omitted or figures.zeros_omitted
         run.division = resolve_division(division, path.name)
         stage = bulk.Stage()
         staged = _stage(figures.rows, run.division, stage)
@@ -77,12 +88,24 @@ def import_figures(
         run.dataset = figures.dataset
         skip_if_imported(run)
         staged.check_areas(figures.name, figures.area_field)
-        zeros = zeros_omitted or figures.zeros_omitted
-        removed, notes = _store(staged, figures.name, run, replace_all, zeros)
+        removed, notes = _store(staged, figures.name, run, replace_all)
         stage.drop()
         return summary(run, figures.summary_file()) + removed + notes
 
     return execute(run, work)
+
+
+CHANGED_WHILE_READ = "het bestand veranderde terwijl het werd ingelezen; lees het opnieuw in"
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's size and modification time (``None`` if it cannot be read: ``open_run`` says
+    why)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _fixed_period(period: str | None, file_name: str) -> Period | None:
@@ -135,7 +158,8 @@ def store_figures(
     )  # fmt: skip
     staged = _stage(rows, run.division, stage)
     staged.check_areas(figure_file.name, figure_file.area_field)
-    removed, _ = _store(staged, figure_file.name, run, replace_all, zeros_omitted)
+    run.zeros_omitted = zeros_omitted
+    removed, _ = _store(staged, figure_file.name, run, replace_all)
     stage.drop()
     return removed
 
@@ -166,12 +190,13 @@ class _Staged:
         if self.count < 2:
             return []
         keys = np.frombuffer(self.keys, dtype=np.int64)
+        ordered = np.sort(keys)  # most files have none: one sorted copy tells, 8 bytes a row
+        if not (ordered[1:] == ordered[:-1]).any():
+            return []
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
         starts = np.ones(len(ordered), dtype=bool)
         starts[1:] = ordered[1:] != ordered[:-1]
-        if starts.all():
-            return []
         first_of_run = np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
         seqs = order + 1  # positions in the file; seq counts from 1
         repeats = sorted(
@@ -252,11 +277,11 @@ def _stage(rows, division: int, stage: bulk.Stage) -> _Staged:
     return staged
 
 
-def _store(
-    staged: _Staged, file_name: str, run: ImportRun, replace_all: bool, zeros_omitted: bool
-) -> tuple[str, str]:
+def _store(staged: _Staged, file_name: str, run: ImportRun, replace_all: bool) -> tuple[str, str]:
     """Replace what the staged rows correct, write them, derive the sums: ``(removed, notes)``
-    as sentences for the run's message."""
+    as sentences for the run's message. The sums count a missing part as 0 in the periods of
+    this file if ``run.zeros_omitted``, and in those of earlier runs that were
+    (:func:`zeros_omitted_periods`)."""
     division = run.division
     measure_ids = set(staged.measure_ids.values())
     periods = set(staged.periods)
@@ -283,22 +308,54 @@ def _store(
     run.created = staged.count - updated
     run.deleted = deleted
     refresh_statistics(Figure, Area)
-    run.derived = refresh_derived(
+    earlier = zeros_omitted_periods(measure_ids, staged.years, division, run)
+    covered = (periods if run.zeros_omitted else set()) | earlier
+    run.derived, missing = refresh_derived(
         measure_ids,
         staged.years,
         division,
         run,
-        zeros_omitted=zeros_omitted,
-        covered=periods,
+        zeros_omitted=bool(covered),
+        covered=covered,
         clear=False,
     )
-    missing = {} if zeros_omitted else missing_sums(measure_ids, staged.years, division)
-    return removed, _derived_notes(missing, zeros_omitted)
+    refresh_periods(measure_ids, staged.years)
+    if run.zeros_omitted:
+        return removed, ZEROS_NOTE
+    return removed, _earlier_zeros_note(earlier) + _derived_notes(missing)
 
 
-def _derived_notes(missing: dict[str, int], zeros_omitted: bool) -> str:
-    if zeros_omitted:
-        return " Ontbrekende waarden zijn bij de optellingen als 0 geteld (nullen weggelaten)."
+ZEROS_NOTE = " Ontbrekende waarden zijn bij de optellingen als 0 geteld (nullen weggelaten)."
+
+
+def zeros_omitted_periods(
+    measure_ids: set[int], years: set[int], division: int, run: ImportRun
+) -> set[str]:
+    """The periods of these measures and years that earlier runs brought with zeros omitted
+    (``ImportRun.zeros_omitted``): their files said a missing row is 0, so a later import of
+    the same measures keeps counting it so there when it derives the sums again."""
+    earlier = ImportRun.objects.filter(
+        zeros_omitted=True, status=ImportRun.SUCCEEDED, division=division
+    ).exclude(pk=run.pk)
+    runs = list(earlier.values_list("pk", flat=True))
+    if not runs or not measure_ids:
+        return set()
+    figures = Figure.objects.filter(
+        import_run_id__in=runs, derived=False, measure_id__in=measure_ids, year__in=years
+    )
+    return set(figures.values_list("period", flat=True).distinct())
+
+
+def _earlier_zeros_note(periods: set[str]) -> str:
+    if not periods:
+        return ""
+    return (
+        f" In {len(periods)} perioden van een eerdere import met nullen weggelaten zijn "
+        "ontbrekende waarden bij de optellingen als 0 geteld."
+    )
+
+
+def _derived_notes(missing: dict[str, int]) -> str:
     parts = [
         f"{missing[key]} {what} niet berekend: {why}"
         for key, what, why in (
@@ -361,24 +418,21 @@ def refresh_derived(
     zeros_omitted: bool = False,
     covered: set[str] = frozenset(),
     clear: bool = True,
-) -> int:
+) -> tuple[int, dict[str, int]]:
     """Recompute the derived figures (sums over areas and months) for these measures and years,
     set-wise in the database by the rules of :func:`openveiligheid.figures.aggregation.derive`
-    (see :class:`openveiligheid.figures.bulk.Deriver`); return how many were made. ``clear``:
-    remove the earlier derived figures first (an import has done so before it wrote)."""
+    (see :class:`openveiligheid.figures.bulk.Deriver`). Returns how many were made, and how
+    many could not be made for want of a part (``{"jaar": n, "wijk": n, "gemeente": n}``).
+    ``clear``: remove the earlier derived figures first (an import has done so before it
+    wrote)."""
     if clear:
         bulk.Deriver(set(measure_ids), years, division).clear()
     additive = _additive(measure_ids)
     if not additive:
-        return 0
+        return 0, {}
     deriver = bulk.Deriver(additive, years, division, zeros_omitted=zeros_omitted, covered=covered)
-    return deriver.run(run.pk, DERIVED_SOURCE)
-
-
-def missing_sums(measure_ids: set[int], years: set[int], division: int) -> dict[str, int]:
-    """Sums that could not be derived for want of a part (see ``Deriver.missing``)."""
-    additive = _additive(measure_ids)
-    return bulk.Deriver(additive, years, division).missing() if additive else {}
+    made = deriver.run(run.pk, DERIVED_SOURCE)
+    return made, deriver.missing()
 
 
 def _additive(measure_ids: set[int]) -> set[int]:
@@ -386,6 +440,7 @@ def _additive(measure_ids: set[int]) -> set[int]:
     return {pk for pk, name in names if is_additive(name)}
 
 
+@functools.lru_cache(maxsize=4096)
 def _period(text: str) -> Period:
     year, _, month = text.partition("-")
     return Period(int(year), int(month) if month else None)
@@ -398,6 +453,7 @@ def figure_set(
     division: int | None,
     years_only: bool = True,
     months: Iterable[Period] = (),
+    level_of_gemeente: tuple[str, str] | None = None,
 ) -> FigureSet:
     """Figures of these measures for these area codes, as the engine wants them.
 
@@ -405,8 +461,17 @@ def figure_set(
     codes keep their meaning, figures of other divisions fill the years that ``division`` lacks;
     each observation carries its division so that the engine never divides a figure of one
     division by a population of another, and the pages can say which division a value is from.
+    ``level_of_gemeente`` ``(gemeente, level)``: instead of ``areas``, every wijk or buurt of
+    that gemeente in ``division``.
     """
-    queryset = Figure.objects.filter(measure__name__in=set(measures), area__code__in=set(areas))
+    queryset = Figure.objects.filter(measure__name__in=set(measures))
+    if level_of_gemeente:  # every wijk or buurt of a gemeente: a join, not 14,000 codes
+        gemeente, level = level_of_gemeente
+        queryset = queryset.filter(
+            area__gemeente_code=gemeente, area__level=level, area__division=division
+        )
+    else:
+        queryset = queryset.filter(area__code__in=set(areas))
     wanted_months = {str(m) for m in months}
     if years_only:
         queryset = queryset.filter(month__isnull=True)

@@ -45,6 +45,12 @@ class ImportRun(models.Model):
     deleted = models.PositiveIntegerField("vervallen", default=0)
     rejected = models.PositiveIntegerField("afgewezen", default=0)
     derived = models.PositiveIntegerField("afgeleid", default=0)
+    zeros_omitted = models.BooleanField(
+        "nullen weggelaten",
+        default=False,
+        help_text="Het bestand liet nullen weg: ontbrekende waarden zijn bij de optellingen als "
+        "0 geteld (--nullen-weggelaten).",
+    )
     message = models.TextField("melding", blank=True)
     errors = models.JSONField("foutenrapport", default=list, blank=True)
     host = models.CharField("machine", max_length=255, blank=True)

@@ -72,13 +72,16 @@ def start_run(kind: str, path: Path, data: bytes, user=None) -> ImportRun:
 
 
 def previous_run(run: ImportRun) -> ImportRun | None:
-    """The earlier successful run of the same file content, dataset and division, if any."""
+    """The earlier successful run of the same file content, dataset and division, if any
+    (read the same way: a file imported again with zeros omitted, ``--nullen-weggelaten``,
+    or no longer so, is imported again, as its sums change)."""
     return (
         ImportRun.objects.filter(
             dataset=run.dataset,
             sha256=run.sha256,
             kind=run.kind,
             division=run.division,
+            zeros_omitted=run.zeros_omitted,
             status=ImportRun.SUCCEEDED,
         )
         .exclude(pk=run.pk)
@@ -121,7 +124,7 @@ def execute(run: ImportRun, work: Callable[[ImportRun], str]) -> ImportRun:
         return run
     except InputError as exc:
         _reset_counts(run)
-        run.rejected = len(exc.problems)
+        run.rejected = exc.count
         message = "Niets ingelezen: het bestand bevat fouten."
         finish(run, ImportRun.FAILED, message, [p.as_dict() for p in exc.problems])
         raise

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from openveiligheid.areas.models import Area
+from openveiligheid.areas.models import AREA_SHAPE_FIELDS, Area
 from openveiligheid.areas.services import latest_division
 from openveiligheid.core.areacodes import WIJK
 from openveiligheid.core.periods import Period, plan_years
@@ -193,14 +193,17 @@ def level_values(
     period = when if isinstance(when, Period) else Period(when)
     for division in _divisions_with_level(gemeente_code, level, preferred_division):
         areas = list(
-            Area.objects.filter(gemeente_code=gemeente_code, level=level, division=division)
+            Area.objects.filter(gemeente_code=gemeente_code, level=level, division=division).defer(
+                *AREA_SHAPE_FIELDS
+            )  # megabytes of outlines for thousands of buurten
         )
         figures = figure_set(
             {*definition.input_measures, population_measure},
-            {a.code for a in areas},
+            (),
             division=division,
             years_only=period.month is None,
             months=[period],
+            level_of_gemeente=(gemeente_code, level),
         )
         rows = [
             AreaValue(

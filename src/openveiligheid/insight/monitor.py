@@ -34,7 +34,7 @@ from openveiligheid.core.suppression import (
     suppress_table,
 )
 from openveiligheid.figures.incidents import incident_measure
-from openveiligheid.figures.models import Figure, Incident, Measure
+from openveiligheid.figures.models import Figure, FigurePeriod, Incident, Measure
 from openveiligheid.insight import twoweekly
 from openveiligheid.insight.models import (
     GridCell,
@@ -122,9 +122,7 @@ def parse_key(text: str | None) -> PeriodKey | None:
 def month_keys(gemeente_code: str) -> list[PeriodKey]:
     """Months with a figure of any measure for a wijk of the gemeente."""
     found = (
-        Figure.objects.filter(
-            area__gemeente_code=gemeente_code, area__level=WIJK, month__isnull=False
-        )
+        FigurePeriod.objects.filter(gemeente_code=gemeente_code, level=WIJK, month__isnull=False)
         .values_list("year", "month")
         .distinct()
     )

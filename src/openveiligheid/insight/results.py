@@ -60,12 +60,16 @@ def hotspot_words(hotspot_class: str, confidence: float | None) -> str:
 
 
 def stored_analysis(
-    measure: str, division: int | None, level: str, period: str
+    measure: str, gemeente: str, division: int | None, level: str, period: str
 ) -> dict[str, AreaAnalysis]:
-    """Area code -> what the analyses stored for one map: Gi* class, Local Moran class, the
-    sentence that says what the area is, and the EB-smoothed rate."""
+    """Area code -> what the analyses stored for one map of a gemeente: Gi* class, Local
+    Moran class, the sentence that says what the area is, and the EB-smoothed rate."""
     rows = HotspotResult.objects.filter(
-        measure__name=measure, area__division=division, area__level=level, period=period
+        measure__name=measure,
+        area__gemeente_code=gemeente,
+        area__division=division,
+        area__level=level,
+        period=period,
     ).values_list(
         "area__code",
         "hotspot_class",

@@ -39,7 +39,7 @@ from openveiligheid.core.areacodes import BUURT, GEMEENTE, WIJK
 from openveiligheid.core.periods import Period
 from openveiligheid.figures.aggregation import Observation
 from openveiligheid.figures.incidents import incident_measure
-from openveiligheid.figures.models import Figure, Incident, Measure
+from openveiligheid.figures.models import Figure, FigurePeriod, Incident, Measure
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.services import previous_run
 from openveiligheid.indicators.engine import POPULATION, FigureSet, population_of
@@ -183,8 +183,8 @@ def _division_gemeenten(division: int) -> list[str]:
         .values_list("gemeente_code", flat=True)
     )
     found |= set(
-        Figure.objects.filter(area__division=division, month__isnull=False)
-        .values_list("area__gemeente_code", flat=True)
+        FigurePeriod.objects.filter(division=division, month__isnull=False)
+        .values_list("gemeente_code", flat=True)
         .distinct()
     )
     found |= set(

@@ -150,6 +150,23 @@ def plan_document(plan: Plan) -> dict:
     return document
 
 
+def goal_changes(before: dict | None, after: dict) -> tuple[int, int, int]:
+    """``(new, changed, removed)``: how the goals of two :func:`plan_document` mappings differ
+    (``before`` ``None``: every goal is new). A goal that moved to another theme is changed;
+    one that came back after it was removed is new."""
+    old, new = _goals_of(before or {}), _goals_of(after)
+    changed = sum(1 for key in new.keys() & old.keys() if new[key] != old[key])
+    return len(new.keys() - old.keys()), changed, len(old.keys() - new.keys())
+
+
+def _goals_of(document: dict) -> dict[str, tuple[str, dict]]:
+    return {
+        goal["id"]: (theme["id"], goal)
+        for theme in document.get("themas", [])
+        for goal in theme["doelen"]
+    }
+
+
 def _indicator_document(indicator: Indicator) -> dict:
     item: dict = {"id": indicator.key, "naam": indicator.name}
     if indicator.reported:

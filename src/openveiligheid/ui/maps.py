@@ -35,6 +35,7 @@ import numpy as np
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from openveiligheid.areas.shapes import OVERVIEW_UNIT
 from openveiligheid.indicators.formatting import format_number
 
 # ColorBrewer YlOrRd, by number of classes (light to dark).
@@ -67,6 +68,8 @@ OUTLINE_STYLES: dict[str, tuple[str, float, str]] = {
 DEFAULT_OUTLINE = ("#000000", 2.0, "")
 MARGIN = 0.01  # of the map's width and height, on every side
 _PATH = re.compile(r"[MLlz0-9 \-]+")  # what areas.shapes.svg_path writes
+#: Above this many drawn areas a map is an overview without a link per area (Choropleth.drawing).
+LINKED_AREAS_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class MapArea:
     small: bool = False  # too few inhabitants for a stable rate: hatched, not coloured
     label: str = ""  # extra text for the tooltip/aria label, e.g. hotspot class
     outline: str | None = None  # CSS class of an outline overlay, e.g. "hotspot-99"
+    overview: str = ""  # Area.map_path_overview: coarser, in units of OVERVIEW_UNIT metres
 
 
 @dataclass(frozen=True)
@@ -111,11 +115,25 @@ class Choropleth:
     width: int
     area_count: int
     missing_shape: list[str]  # codes of areas without a boundary (not drawn)
+    overview: bool = False  # drawn from the areas' overview shapes, no link per area
 
     @functools.cached_property
     def svg(self) -> SafeString:
         """The whole ``<svg>`` element."""
         return _svg(self)
+
+    @property
+    def drawing(self) -> SafeString:
+        """The map a page shows: every area a link, or (``overview``: more areas than can each
+        be a link, a province or the country) the overview, whose areas the table links."""
+        return self.overview_svg if self.overview else self.svg
+
+    @functools.cached_property
+    def overview_svg(self) -> SafeString:
+        """The map as one path per colour class drawn from the areas' overview shapes
+        (simplified by zoom level: 250 m, where a pixel is ~350 m), without a link or text per
+        area, so that 14,000 buurten stay well under 1 MB."""
+        return _compact_svg(self, overview=True)
 
     @functools.cached_property
     def compact_svg(self) -> SafeString:
@@ -144,6 +162,7 @@ def choropleth(
     classes: int = 5,
     width: int = 800,
     decimals: int | None = None,
+    overview: bool = False,
 ) -> Choropleth:
     """The SVG map and its legend for ``areas`` (in the order they should be tabbed through).
 
@@ -170,6 +189,7 @@ def choropleth(
         width=width,
         area_count=len(areas),
         missing_shape=[area.code for area in areas if not _drawable(area)],
+        overview=overview,
     )
 
 
@@ -292,29 +312,49 @@ def _svg(shown: Choropleth) -> SafeString:
     )
 
 
-def _compact_svg(shown: Choropleth) -> SafeString:
+def _compact_svg(shown: Choropleth, overview: bool = False) -> SafeString:
+    """One path per colour class and per outline style; ``overview``: from the areas' overview
+    shapes (in units of OVERVIEW_UNIT, drawn in a scaled group) where they have one."""
     by_class: dict[str, list[str]] = defaultdict(list)
     by_outline: dict[str, list[str]] = defaultdict(list)
     for area, css in zip(shown.areas, shown.css, strict=True):
         if _drawable(area):
-            by_class[css].append(area.path)
+            path = _overview_path(area) if overview else area.path
+            by_class[css].append(path)  # "" adds nothing
             if area.outline:
-                by_outline[area.outline].append(area.path)
+                by_outline[area.outline].append(path)
     fills = format_html_join(
         "",
         '<path class="{}" fill="{}" d="{}"/>',
         ((css, shown.fills[css], "".join(paths)) for css, paths in sorted(by_class.items())),
     )
     lines = SafeString("".join(_outline("".join(p), css) for css, p in sorted(by_outline.items())))
+    frame = _frame(shown.areas, shown.width)
+    scale = OVERVIEW_UNIT if overview else 1
     return format_html(
-        '{}<g fill-rule="evenodd" stroke="#ffffff" stroke-width="0.5" '
-        'vector-effect="non-scaling-stroke">{}</g><g fill="none">{}</g></svg>',
-        _svg_start(
-            shown.map_id, "kaart kaart--raster", _frame(shown.areas, shown.width), shown.title
-        ),
+        '{}{}<g transform="scale({})"><g fill-rule="evenodd" stroke="#ffffff" '
+        'stroke-width="0.5" vector-effect="non-scaling-stroke">{}</g>'
+        '<g fill="none">{}</g></g></svg>',
+        _svg_start(shown.map_id, "kaart kaart--raster", frame, shown.title),
+        _hatch(shown.map_id, _scaled(frame, scale)),
+        scale,
         fills,
         lines,
     )
+
+
+def _overview_path(area: MapArea) -> str:
+    """The overview shape; "" for an area whose outline collapses at 250 m (smaller than a
+    pixel at the scale where overviews are drawn)."""
+    return area.overview if _PATH.fullmatch(area.overview) else ""
+
+
+def _scaled(frame: _Frame, unit: int) -> _Frame:
+    """The frame in user units of ``unit`` metres (for a pattern used inside a scaled group)."""
+    if unit == 1:
+        return frame
+    return _Frame(frame.x // unit, frame.y // unit, max(1, frame.w // unit),
+                  max(1, frame.h // unit), frame.width, frame.height)  # fmt: skip
 
 
 def _svg_start(map_id: str, css: str, frame: _Frame, title: str) -> SafeString:

@@ -2,15 +2,13 @@
 mapping from a chosen kind to the import service the command line calls for it.
 
 Every kind calls the *same* service function as its command (``import_figures``,
-``import_areas``, ``import_boundaries``, ``import_incidents``, ``load_plan``, and the plan's
-yearly files of ``policy.yearimports``), with the same options. Those services read the file
-(refusing one that is too large before reading it), record an :class:`ImportRun`, write in one
-transaction and store nothing on any error. The only addition here is for the plan file,
-whose command records no run: :func:`import_plan_file` runs ``load_plan``'s two steps
-(``read_plan_file``, ``save_plan``; the file is parsed once) inside the same run
-machinery (``imports.services.open_run``/``execute``), so that the upload report and the
-history show it like every other import, and refuses a plan of another gemeente than the one
-the user works for.
+``import_areas``, ``import_boundaries``, ``import_incidents``, ``load_plan``'s
+``policy.planimport.import_plan``, and the plan's yearly files of ``policy.yearimports``),
+with the same options. Those services read the file (refusing one that is too large before
+reading it), record an :class:`ImportRun`, write in one transaction and store nothing on any
+error. The only addition here is for the plan file: a plan of another gemeente than the one
+the user works for is refused. The run an upload reports is the one its service created
+(:func:`runs_made`), also when the service raised.
 
 With ``OV_TAKEN=database`` an upload is a background task (:func:`submit_upload`, run by the
 worker through :func:`run_upload_task`; ``jobs/tasks.py``): the file is kept with the task
@@ -21,38 +19,35 @@ default (``direct``) it is read during the request, as on the command line.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
 import shutil
-import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from openveiligheid.accounts.access import may
 from openveiligheid.accounts.roles import EDIT_FINANCE, EDIT_PLAN, UPLOAD_DATA
 from openveiligheid.areas.services import import_area_list, import_boundaries
-from openveiligheid.core.errors import InputError, InputProblem
-from openveiligheid.core.textfiles import shorten
+from openveiligheid.core.errors import InputError
 from openveiligheid.figures.incidents import import_incidents
 from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.services import execute, finish, open_run, skip_if_imported
+from openveiligheid.imports.services import finish
 from openveiligheid.jobs.models import BackgroundTask
 from openveiligheid.jobs.tasks import Cancelled, progress, submit
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.services import read_plan_file, save_plan
+from openveiligheid.policy.planimport import PLAN_KIND, import_plan
 from openveiligheid.policy.yearimports import import_activities, import_credits, import_finance
 
 log = logging.getLogger(__name__)
-
-#: The kind of run :func:`import_plan_file` records.
-PLAN_KIND = "plan"
 
 
 @dataclass(frozen=True)
@@ -206,23 +201,53 @@ def upload(
 ) -> Outcome:
     """Import ``uploaded`` as ``kind`` through its service; the run is returned also when the
     file is refused (the service recorded why). Nothing is stored on any error."""
-    last = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     warnings: list[str] = []
+    with runs_made() as made:
+        try:
+            with _upload_on_disk(uploaded) as (path, data):
+                _call(kind, path, data, options, user, plan, gemeente_code, warnings)
+        except InputError:
+            pass
+        except Exception:  # the service recorded the failure ("onverwachte fout") on the run
+            log.exception("Inlezen via de website mislukt (%s, %s)", kind.key, uploaded.name)
+    return Outcome(made.run, warnings)
+
+
+@dataclass
+class RunsMade:
+    """The import runs made inside :func:`runs_made`; :attr:`run` is the first (an import
+    service makes one)."""
+
+    runs: list[ImportRun] = field(default_factory=list)
+
+    @property
+    def run(self) -> ImportRun | None:
+        return self.runs[0] if self.runs else None
+
+
+_runs_made: ContextVar[RunsMade | None] = ContextVar("uploads_runs_made", default=None)
+
+
+@contextmanager
+def runs_made() -> Iterator[RunsMade]:
+    """Collect the :class:`ImportRun` rows created inside the ``with`` block by this thread
+    (a ``contextvars`` variable: other requests, threads and workers are not seen, and a
+    nested block collects its own). This is how an upload knows *its* run, also when the
+    service raised after recording it (a refused file, a crash, a cancel), instead of taking
+    the newest run of the same kind, which may be another upload's."""
+    made = RunsMade()
+    token = _runs_made.set(made)
     try:
-        with _upload_on_disk(uploaded) as (path, data):
-            run = _call(kind, path, data, options, user, plan, gemeente_code, warnings)
-    except InputError:
-        run = None
-    except Exception:  # the service recorded the failure ("onverwachte fout") on the run
-        log.exception("Inlezen via de website mislukt (%s, %s)", kind.key, uploaded.name)
-        run = None
-    if run is None:
-        run = (
-            ImportRun.objects.filter(pk__gt=last, user=user, kind=kind.run_kind)
-            .order_by("-pk")
-            .first()
-        )
-    return Outcome(run, warnings)
+        yield made
+    finally:
+        _runs_made.reset(token)
+
+
+@receiver(post_save, sender=ImportRun, dispatch_uid="uploads.runs_made")
+def _note_run(sender, instance: ImportRun, created: bool, **kwargs) -> None:
+    made = _runs_made.get()
+    if created and made is not None:
+        made.runs.append(instance)
 
 
 #: The kind of background task an upload is (``jobs.tasks``).
@@ -263,47 +288,37 @@ def run_upload_task(record: BackgroundTask) -> str:
     user = record.owner
     plan = Plan.objects.filter(pk=arguments.get("plan")).first()
     options = Options(**arguments.get("opties", {}))
-    last = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     warnings: list[str] = []
     progress(record, "bezig met inlezen van het bestand")
-    run = None
-    try:
-        run = _call(
-            kind,
-            Path(arguments["bestand"]),
-            bytes(record.payload),
-            options,
-            user,
-            plan,
-            arguments.get("gemeente", ""),
-            warnings,
-        )
-    except InputError:
-        pass
-    except Cancelled:
-        record.import_run = _close_cancelled(record, kind, last)
-        raise
-    except Exception:  # the service recorded the failure ("onverwachte fout") on the run
-        log.exception("Inlezen op de achtergrond mislukt (%s, %s)", kind.key, record.pk)
-    if run is None:
-        run = _runs_since(last, user, kind).order_by("-pk").first()
-    record.import_run = run
+    with runs_made() as made:
+        try:
+            _call(
+                kind,
+                Path(arguments["bestand"]),
+                bytes(record.payload),
+                options,
+                user,
+                plan,
+                arguments.get("gemeente", ""),
+                warnings,
+            )
+        except InputError:
+            pass
+        except Cancelled:
+            record.import_run = _close_cancelled(record, made.run)
+            raise
+        except Exception:  # the service recorded the failure ("onverwachte fout") on the run
+            log.exception("Inlezen op de achtergrond mislukt (%s, %s)", kind.key, record.pk)
+    run = record.import_run = made.run
     record.result = {"waarschuwingen": warnings[:500]}
     if run is None:
         return "Het inlezen is mislukt zonder verslag; meld dit aan beheer."
     return f"{run.get_status_display()}: {run.message}"
 
 
-def _runs_since(last: int, user, kind: Kind):
-    return ImportRun.objects.filter(
-        pk__gt=last, user=user, kind=kind.run_kind, host=socket.gethostname(), pid=os.getpid()
-    )
-
-
-def _close_cancelled(record: BackgroundTask, kind: Kind, last: int) -> ImportRun | None:
+def _close_cancelled(record: BackgroundTask, run: ImportRun | None) -> ImportRun | None:
     """The run a cancelled import left "running": its transaction was rolled back."""
-    run = _runs_since(last, record.owner, kind).filter(status=ImportRun.RUNNING).first()
-    if run is not None:
+    if run is not None and run.status == ImportRun.RUNNING:
         who = record.cancel_requested_by or "de gebruiker"
         run.read = run.created = run.updated = run.deleted = run.derived = 0
         finish(run, ImportRun.FAILED, f"Afgebroken door {who}: er is niets ingelezen.")
@@ -335,7 +350,7 @@ def _call(kind, path, data, options: Options, user, plan, gemeente_code, warning
             user=user,
         )
     if kind.key == "plan":
-        return import_plan_file(path, data, user, gemeente_code)
+        return import_plan(path, data, user, gemeente_code)
     if kind.key == "activiteiten":
         run, found = import_activities(plan, options.jaar, path, data, user, options.moment)
         warnings.extend(found)
@@ -345,44 +360,6 @@ def _call(kind, path, data, options: Options, user, plan, gemeente_code, warning
     if kind.key == "kredieten":
         return import_credits(plan, options.jaar, path, data, user)
     raise ValueError(f"unknown kind {kind.key}")
-
-
-def import_plan_file(path: Path | str, data: bytes | None, user, gemeente_code: str) -> ImportRun:
-    """``load_plan`` (as the command calls it: ``read_plan_file`` + ``save_plan``) recorded as
-    an import run.
-
-    The plan must be of ``gemeente_code`` (the gemeente the user works for in the web); the
-    same file again for the same plan is "already imported", as for every other import."""
-    path = Path(path)
-    run, data = open_run(PLAN_KIND, path, data, user)
-
-    def work(run: ImportRun) -> str:
-        spec = read_plan_file(path, data=data)
-        digest = hashlib.sha256(spec.name.encode("utf-8")).hexdigest()[:8]
-        run.dataset = f"plan-{spec.gemeente}-{shorten(spec.name, 70)}-{digest}"
-        run.format = "plan-yaml"
-        run.read = len(spec.goals())
-        if spec.gemeente != gemeente_code:
-            raise InputError(
-                [
-                    InputProblem(
-                        path.name,
-                        f"dit plan is van gemeente {spec.gemeente}, u werkt nu voor "
-                        f"{gemeente_code}; kies eerst de gemeente van het plan (als u daarvoor "
-                        "mag werken)",
-                        field="gemeente",
-                    )
-                ]
-            )
-        skip_if_imported(run)
-        plan = save_plan(spec, path.name, user=user)
-        run.updated = run.read
-        return (
-            f"Plan '{plan.name}' ingelezen: {plan.themes.count()} thema's, "
-            f"{run.read} doelen, {plan.indicators.count()} indicatoren."
-        )
-
-    return execute(run, work)
 
 
 @contextmanager

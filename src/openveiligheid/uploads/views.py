@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from openveiligheid.accounts.access import request_scope
 from openveiligheid.accounts.roles import UPLOAD_DATA
+from openveiligheid.core.errors import count_text
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.jobs.models import BackgroundTask
 from openveiligheid.jobs.tasks import cancel, queued_in_database
@@ -131,6 +132,7 @@ def resultaat(request: HttpRequest, pk: int) -> HttpResponse:
     _kinds(request)
     run = get_object_or_404(ImportRun, pk=pk, user=request.user)
     problems = run.errors if isinstance(run.errors, list) else []
+    listed = [p for p in problems if not (isinstance(p, dict) and p.get("more"))]
     warnings = request.session.get(WARNINGS_KEY, {}).get(str(run.pk), [])
     return render(
         request,
@@ -139,8 +141,8 @@ def resultaat(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "row": _row(run),
             "plan": current_plan(request),
-            "problems": problems[:PROBLEMS_SHOWN],
-            "problems_hidden": max(0, len(problems) - PROBLEMS_SHOWN),
+            "problems": listed[:PROBLEMS_SHOWN],
+            "problems_hidden": _hidden(problems, len(listed[:PROBLEMS_SHOWN])),
             "warnings": warnings,
             "hints": _hints(run, problems),
             "counters": [
@@ -265,6 +267,13 @@ def _row(run: ImportRun) -> dict:
             ImportRun.FAILED: "failed",
         }.get(run.status, "busy"),
     }
+
+
+def _hidden(problems: list, shown: int) -> str:
+    """How many problems of a run are not shown ("" if none): the listed ones beyond the page
+    and those the import only counted (``core.errors.MoreProblems``)."""
+    total = sum(int(p.get("more", 1)) if isinstance(p, dict) else 1 for p in problems)
+    return count_text(total - shown) if total > shown else ""
 
 
 def _hints(run: ImportRun, problems: list) -> list[str]:
