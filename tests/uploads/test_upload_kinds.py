@@ -112,6 +112,29 @@ def test_cijfers_csv(plan, analist_client) -> None:
     assert "108" in page and "Ingelezen." in page
 
 
+def test_cijfers_with_zeros_left_out(plan, analist_client) -> None:
+    """The tick "Het bestand laat nullen weg" is --nullen-weggelaten: a buurt the file does not
+    name counts as 0, so the wijk gets its total, and the report says so."""
+    lines = ["measure,area,period,value"] + [
+        f"misdrijven:9.9.9,BU00140000,2023-{month:02d},{month}" for month in range(1, 13)
+    ]
+    content = ("\n".join(lines) + "\n").encode()
+    response = post(analist_client, "cijfers", "dun.csv", content, indeling=2024)
+    run, page = report_of(analist_client, response)
+    assert run.status == ImportRun.SUCCEEDED and not run.zeros_omitted, run.message
+    assert "Op deze pagina is --nullen-weggelaten het vinkje" in page  # the web's name for it
+    assert not Figure.objects.filter(measure__name="misdrijven:9.9.9", area__code="WK001400")
+    response = post(analist_client, "cijfers", "dun.csv", content, indeling=2024,
+                    nullen_weggelaten="on")  # fmt: skip
+    run, page = report_of(analist_client, response)
+    assert run.status == ImportRun.SUCCEEDED, run.message
+    assert run.zeros_omitted and "weggelaten: ontbrekende waarden als 0 opgeteld" in page
+    wijk = Figure.objects.get(
+        measure__name="misdrijven:9.9.9", area__code="WK001400", period="2023"
+    )
+    assert wijk.value == sum(range(1, 13)) and wijk.derived
+
+
 def test_area_list(plan, analist_client) -> None:
     content = (DATA / "gebieden_47018NED_groningen.csv").read_bytes()
     before = counts()

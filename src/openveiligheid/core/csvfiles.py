@@ -70,9 +70,13 @@ def read_csv_text(
             text = rest
         if found:  # blank lines in place of the comments keep the line numbers
             text = "\n" * len(found) + text
-    if not text.strip():
+    if not text or text.isspace():  # no copies of the text (a national file is 400 MB)
         raise InputError([InputProblem(path.name, "het bestand is leeg", line=1)])
-    header = text.lstrip("\n").split("\n", 1)[0] if found else text.split("\n", 1)[0]
+    start = 0
+    while found and start < len(text) and text[start] == "\n":
+        start += 1  # past the blank lines that stand for the comments
+    end = text.find("\n", start)
+    header = text[start : end if end >= 0 else len(text)]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     return CsvText(path.name, text, delimiter, tuple(found))
 

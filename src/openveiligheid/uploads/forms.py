@@ -15,7 +15,15 @@ from openveiligheid.policy.yearwork import DEFAULT_MOMENT
 from openveiligheid.uploads.services import Kind, Options
 
 #: The fields that only some kinds use (``Kind.options``).
-OPTION_FIELDS = {"indeling", "periode", "dataset", "vervang_alles", "jaar", "moment"}
+OPTION_FIELDS = {
+    "indeling",
+    "periode",
+    "dataset",
+    "vervang_alles",
+    "nullen_weggelaten",
+    "jaar",
+    "moment",
+}
 
 
 def max_size_text() -> str:
@@ -68,6 +76,13 @@ class UploadForm(forms.Form):
         required=False,
         help_text="Alleen bij cijfers en incidenten. Zonder dit vinkje wordt zo'n bestand "
         "geweigerd.",
+    )
+    nullen_weggelaten = forms.BooleanField(
+        label="Het bestand laat nullen weg",
+        required=False,
+        help_text="Alleen bij cijfers, zoals landelijke exports die een gebied zonder meldingen "
+        "niet noemen: ontbrekende buurten en maanden tellen dan als 0 mee in de jaar-, wijk- "
+        "en gemeentetotalen.",
     )
     jaar = forms.IntegerField(
         label="Jaar",
@@ -122,6 +137,7 @@ class UploadForm(forms.Form):
             periode=(value.get("periode") or "").strip() or None,
             dataset=(value.get("dataset") or "").strip() or None,
             vervang_alles=bool(value.get("vervang_alles")),
+            nullen_weggelaten=bool(value.get("nullen_weggelaten")),
             jaar=value.get("jaar"),
             moment=value.get("moment") or None,
         )

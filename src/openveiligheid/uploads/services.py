@@ -78,7 +78,7 @@ KINDS: list[Kind] = [
         "puntkomma's) of een cijfers-CSV met de kolommen measure, area, period en value. "
         "Het formaat blijkt uit de kop van het bestand.",
         "docs/data-formats/cbs-opendata.md en docs/data-formats/cijfers.md",
-        options=("indeling", "periode", "dataset", "vervang_alles"),
+        options=("indeling", "periode", "dataset", "vervang_alles", "nullen_weggelaten"),
         run_kind="figures",
     ),
     Kind(
@@ -179,6 +179,7 @@ class Options:
     periode: str | None = None
     dataset: str | None = None
     vervang_alles: bool = False
+    nullen_weggelaten: bool = False
     jaar: int | None = None
     moment: str | None = None
 
@@ -335,6 +336,7 @@ def _call(kind, path, data, options: Options, user, plan, gemeente_code, warning
             dataset=options.dataset or None,
             period=options.periode or None,
             replace_all=options.vervang_alles,
+            zeros_omitted=options.nullen_weggelaten,
             user=user,
         )
     if kind.key == "gebieden":

@@ -55,6 +55,8 @@ OPTION_HINTS = {
     "--vervang-alles": "Op deze pagina is --vervang-alles het vinkje „Sta toe dat dit bestand "
     "meer eerder ingelezen cijfers of incidenten verwijdert dan het brengt”.",
     "--indeling": "Op deze pagina is --indeling het veld „Gebiedsindeling (jaar)”.",
+    "--nullen-weggelaten": "Op deze pagina is --nullen-weggelaten het vinkje „Het bestand "
+    "laat nullen weg”.",
     "import_boundaries": "Op deze pagina leest u buurtgrenzen in als „Gebiedsgrenzen”.",
 }
 
