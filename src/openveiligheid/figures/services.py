@@ -470,8 +470,10 @@ def figure_set(
         queryset = queryset.filter(
             area__gemeente_code=gemeente, area__level=level, area__division=division
         )
-    else:
-        queryset = queryset.filter(area__code__in=set(areas))
+    else:  # the areas' ids first: the figures are then read through the area index, also
+        # where the planner has no statistics (docs/adr/0022, decision 2)
+        ids = Area.objects.filter(code__in=set(areas)).values_list("pk", flat=True)
+        queryset = queryset.filter(area_id__in=list(ids))
     wanted_months = {str(m) for m in months}
     if years_only:
         queryset = queryset.filter(month__isnull=True)
