@@ -221,7 +221,6 @@ def map_of(
                 small=row.small,
                 label=label,
                 outline=outline,
-                overview=path if overview else "",
             )
         )
     return choropleth(areas, title=title, overview=overview)

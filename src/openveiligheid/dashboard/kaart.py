@@ -88,16 +88,19 @@ class MapPage:
         return max(1, -(-len(self.rows) // TABLE_PAGE_SIZE))
 
     @property
+    def _table_start(self) -> int:
+        """Index of the chosen page's first row (a page past the end is the last page)."""
+        return (min(self.table_page, self.page_count) - 1) * TABLE_PAGE_SIZE
+
+    @property
     def table_rows(self) -> list[AreaRow]:
         """The rows of the chosen page of the table (the map shows them all)."""
-        start = (min(self.table_page, self.page_count) - 1) * TABLE_PAGE_SIZE
-        return self.rows[start : start + TABLE_PAGE_SIZE]
+        return self.rows[self._table_start : self._table_start + TABLE_PAGE_SIZE]
 
     @property
     def table_range(self) -> tuple[int, int, int]:
         """(first row, last row, all rows) of the chosen page, counted from 1."""
-        start = (min(self.table_page, self.page_count) - 1) * TABLE_PAGE_SIZE
-        return start + 1, start + len(self.table_rows), len(self.rows)
+        return self._table_start + 1, self._table_start + len(self.table_rows), len(self.rows)
 
     @property
     def level_plural(self) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import QuerySet
 
-from openveiligheid.areas.models import Area
 from openveiligheid.figures.models import Figure, FigurePeriod
 
 
@@ -23,32 +23,32 @@ def refresh_periods(measure_ids: Iterable[int], years: Iterable[int] | None = No
     if not ids or chosen == []:
         return
     kept = FigurePeriod.objects.filter(measure_id__in=ids)
-    where, params = _in("f.measure_id", ids)
+    stored = Figure.objects.filter(measure_id__in=ids)
     if chosen is not None:
-        kept = kept.filter(year__in=chosen)
-        years_where, year_params = _in("f.year", chosen)
-        where, params = f"{where} AND {years_where}", params + year_params
+        kept, stored = kept.filter(year__in=chosen), stored.filter(year__in=chosen)
     kept._raw_delete(kept.db)
-    _insert(f"WHERE {where}", params)
+    _insert(stored)
 
 
 def refresh_all_periods() -> None:
     """Recompute the whole list (after a restore, or when the table is new)."""
     FigurePeriod.objects.all()._raw_delete(FigurePeriod.objects.db)
-    _insert("", [])
+    _insert(Figure.objects.all())
 
 
-def _insert(where: str, params: list[int]) -> None:
+def _insert(figures: QuerySet) -> None:
+    """The distinct periods of ``figures`` into the kept list, without a row through Python."""
+    select, params = (
+        figures.values_list(
+            "measure_id", "area__division", "area__gemeente_code", "area__level", "year", "month"
+        )
+        .order_by()
+        .distinct()
+        .query.sql_with_params()
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {FigurePeriod._meta.db_table} "
-            "(measure_id, division, gemeente_code, level, year, month) "
-            "SELECT DISTINCT f.measure_id, a.division, a.gemeente_code, a.level, f.year, f.month "
-            f"FROM {Figure._meta.db_table} f JOIN {Area._meta.db_table} a ON a.id = f.area_id "
-            f"{where}",
+            f"(measure_id, division, gemeente_code, level, year, month) {select}",
             params,
         )
-
-
-def _in(column: str, values: list[int]) -> tuple[str, list[int]]:
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)

@@ -86,7 +86,6 @@ class MapArea:
     small: bool = False  # too few inhabitants for a stable rate: hatched, not coloured
     label: str = ""  # extra text for the tooltip/aria label, e.g. hotspot class
     outline: str | None = None  # CSS class of an outline overlay, e.g. "hotspot-99"
-    overview: str = ""  # Area.map_path_overview: coarser, in units of OVERVIEW_UNIT metres
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ class Choropleth:
     width: int
     area_count: int
     missing_shape: list[str]  # codes of areas without a boundary (not drawn)
-    overview: bool = False  # drawn from the areas' overview shapes, no link per area
+    overview: bool = False  # the paths are overview shapes (in OVERVIEW_UNIT): no link per area
 
     @functools.cached_property
     def svg(self) -> SafeString:
@@ -125,15 +124,10 @@ class Choropleth:
     @property
     def drawing(self) -> SafeString:
         """The map a page shows: every area a link, or (``overview``: more areas than can each
-        be a link, a province or the country) the overview, whose areas the table links."""
-        return self.overview_svg if self.overview else self.svg
-
-    @functools.cached_property
-    def overview_svg(self) -> SafeString:
-        """The map as one path per colour class drawn from the areas' overview shapes
-        (simplified by zoom level: 250 m, where a pixel is ~350 m), without a link or text per
-        area, so that 14,000 buurten stay well under 1 MB."""
-        return _compact_svg(self, overview=True)
+        be a link, a province or the country) the compact map of the areas' overview shapes
+        (simplified by zoom level: 250 m, where a pixel is ~350 m), whose areas the table
+        links, so that 14,000 buurten stay well under 1 MB."""
+        return self.compact_svg if self.overview else self.svg
 
     @functools.cached_property
     def compact_svg(self) -> SafeString:
@@ -312,17 +306,16 @@ def _svg(shown: Choropleth) -> SafeString:
     )
 
 
-def _compact_svg(shown: Choropleth, overview: bool = False) -> SafeString:
-    """One path per colour class and per outline style; ``overview``: from the areas' overview
-    shapes (in units of OVERVIEW_UNIT, drawn in a scaled group) where they have one."""
+def _compact_svg(shown: Choropleth) -> SafeString:
+    """One path per colour class and per outline style; overview shapes (in units of
+    OVERVIEW_UNIT) are drawn in a group scaled back to metres."""
     by_class: dict[str, list[str]] = defaultdict(list)
     by_outline: dict[str, list[str]] = defaultdict(list)
     for area, css in zip(shown.areas, shown.css, strict=True):
         if _drawable(area):
-            path = _overview_path(area) if overview else area.path
-            by_class[css].append(path)  # "" adds nothing
+            by_class[css].append(area.path)
             if area.outline:
-                by_outline[area.outline].append(path)
+                by_outline[area.outline].append(area.path)
     fills = format_html_join(
         "",
         '<path class="{}" fill="{}" d="{}"/>',
@@ -330,7 +323,7 @@ def _compact_svg(shown: Choropleth, overview: bool = False) -> SafeString:
     )
     lines = SafeString("".join(_outline("".join(p), css) for css, p in sorted(by_outline.items())))
     frame = _frame(shown.areas, shown.width)
-    scale = OVERVIEW_UNIT if overview else 1
+    scale = OVERVIEW_UNIT if shown.overview else 1
     return format_html(
         '{}{}<g transform="scale({})"><g fill-rule="evenodd" stroke="#ffffff" '
         'stroke-width="0.5" vector-effect="non-scaling-stroke">{}</g>'
@@ -341,12 +334,6 @@ def _compact_svg(shown: Choropleth, overview: bool = False) -> SafeString:
         fills,
         lines,
     )
-
-
-def _overview_path(area: MapArea) -> str:
-    """The overview shape; "" for an area whose outline collapses at 250 m (smaller than a
-    pixel at the scale where overviews are drawn)."""
-    return area.overview if _PATH.fullmatch(area.overview) else ""
 
 
 def _scaled(frame: _Frame, unit: int) -> _Frame:
