@@ -228,7 +228,7 @@ def build(csv_path: Path) -> None:
     from openveiligheid.figures.services import import_figures
     from openveiligheid.insight.services import deferred
     from openveiligheid.policy.models import Plan
-    from openveiligheid.policy.services import load_plan
+    from openveiligheid.policy.planimport import load_plan
 
     print("build:")
     with deferred():

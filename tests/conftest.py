@@ -237,7 +237,7 @@ def plan(demo_plan, db):
 def breda_plan(plan):
     """A second gemeente's plan: the demo plan's goals and indicators, for Breda (GM0758)."""
     from openveiligheid.demo.loader import PLAN_FILE
-    from openveiligheid.policy.services import load_plan
+    from openveiligheid.policy.planimport import load_plan
 
     text = PLAN_FILE.read_text(encoding="utf-8")
     text = text.replace(f'naam: "{plan.name}"', f'naam: "{BREDA_PLAN}"', 1)

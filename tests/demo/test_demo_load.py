@@ -7,10 +7,16 @@ import pytest
 from django.core.management import call_command
 
 from openveiligheid.demo.example_year import EXAMPLE_IMPORTS
-from openveiligheid.demo.loader import DATA, demo_steps, load_demo, reset_demo_user
+from openveiligheid.demo.loader import (
+    DATA,
+    PLAN_FILES,
+    demo_steps,
+    load_demo,
+    reset_demo_user,
+)
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.indicators.services import evaluate_plan, wijk_values
-from openveiligheid.policy.models import Plan
+from openveiligheid.policy.models import Goal, Plan
 from tests.conftest import restore_demo
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +42,8 @@ def test_every_demo_import_succeeds_and_a_second_load_skips_them():
     # publishing the fictitious registers' counts is an import run of its own (cases.counts)
     published = ImportRun.objects.filter(kind="registerstanden")
     imports = ImportRun.objects.exclude(kind="registerstanden")
-    # the data, then the example year's goal files (money, credits, activities)
-    steps = len(demo_steps()) + len(EXAMPLE_IMPORTS)
+    # the data, the plans, then the example year's goal files (money, credits, activities)
+    steps = len(demo_steps()) + len(PLAN_FILES) + len(EXAMPLE_IMPORTS)
     assert imports.filter(status=ImportRun.SUCCEEDED).count() == steps
     publications = published.count()
     assert publications and published.filter(status=ImportRun.SUCCEEDED).count() == publications
@@ -45,6 +51,18 @@ def test_every_demo_import_succeeds_and_a_second_load_skips_them():
     assert imports.filter(status=ImportRun.SKIPPED).count() == steps
     assert published.count() == publications  # nothing new imported: nothing published again
     assert not ImportRun.objects.filter(status=ImportRun.FAILED).exists()
+
+
+def test_the_demo_plans_are_loaded_through_the_import_log(plan):
+    runs = ImportRun.objects.filter(kind="plan").order_by("pk")
+    assert [run.file_name for run in runs] == [path.name for path in PLAN_FILES]
+    assert {run.status for run in runs} == {ImportRun.SUCCEEDED}
+    assert {run.format for run in runs} == {"plan-yaml"}
+    groningen = runs[0]
+    assert groningen.dataset.startswith("plan-GM0014-")
+    goals = Goal.objects.filter(theme__plan=plan).count()
+    assert goals and groningen.read == groningen.created == goals
+    assert groningen.message.startswith(f"Plan '{plan.name}' ingelezen:")
 
 
 def test_plan_values_equal_the_source_files(plan):

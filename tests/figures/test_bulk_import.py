@@ -205,15 +205,15 @@ def test_a_file_that_changes_while_it_is_read_is_refused(areas, tmp_path, monkey
     from openveiligheid.figures import services
 
     path = write(tmp_path, "a.csv", HEADER + "halt,BU00140000,2022,5,definitief\n")
-    read = services.stream_figures
+    read = services.read_csv_text
 
     def read_then_change(*args, **kwargs):
-        figures = read(*args, **kwargs)
+        text = read(*args, **kwargs)
         with path.open("a") as more:
             more.write("halt,BU00140001,2022,6,definitief\n")
-        return figures
+        return text
 
-    monkeypatch.setattr(services, "stream_figures", read_then_change)
+    monkeypatch.setattr(services, "read_csv_text", read_then_change)
     with pytest.raises(InputError, match="veranderde terwijl het werd ingelezen"):
         import_figures(path)
     assert not Figure.objects.exists()

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import import_area_list, import_boundaries
 from openveiligheid.core import progress
+from openveiligheid.figures import staging
 from openveiligheid.imports.models import ImportRun
 from tests.conftest import write
 
@@ -26,8 +27,10 @@ MEASURES = 120
 
 
 @pytest.fixture
-def big_file(data_dir, tmp_path):
-    """About 40,000 rows (1.2 MB: two pieces of the reader), every buurt of the file's list."""
+def big_file(data_dir, tmp_path, monkeypatch):
+    """About 40,000 rows (1.2 MB: two pieces of the reader, also of the columnar one, whose
+    pieces are 8 MiB otherwise), every buurt of the file's list."""
+    monkeypatch.setattr(staging, "PIECE", 1 << 20)
     import_area_list(data_dir / "gebieden_47018NED_groningen.csv", division=2024)
     buurten = list(Area.objects.filter(division=2024, level="buurt").values_list("code", flat=True))
     lines = [

@@ -12,6 +12,8 @@ import pytest
 
 from django.db import connection
 
+from tests.imports.files import monthly_buurt_file
+
 DATA = Path(__file__).parents[1] / "data"
 
 pytestmark = pytest.mark.skipif(
@@ -32,20 +34,6 @@ print("reads", reads)
 """
 
 
-def _figures_file(path: Path, measure: str) -> Path:
-    buurten = [
-        line.split(",")[0].strip('" ')
-        for line in (DATA / "gebieden_47018NED_groningen.csv").read_text().splitlines()
-        if line.startswith('"BU00')
-    ]
-    lines = ["measure,area,period,value"]
-    for year in range(1900, 2024):  # enough work for the two imports to overlap
-        for month in range(1, 13):
-            lines += [f"{measure},{code},{year}-{month:02d},{month + year % 7}" for code in buurten]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def test_two_imports_at_once_both_succeed_and_reads_go_on(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OV_", "DJANGO_"))}
     env.update(OV_DATA_DIR=str(tmp_path / "var"), OV_DEMO="true", OV_ANALYSE_NA_IMPORT="false")
@@ -57,7 +45,7 @@ def test_two_imports_at_once_both_succeed_and_reads_go_on(tmp_path: Path) -> Non
     assert run("migrate", "-v0").returncode == 0
     areas = run("import_areas", str(DATA / "gebieden_47018NED_groningen.csv"), "--indeling", "2024")
     assert areas.returncode == 0, areas.stderr
-    files = [_figures_file(tmp_path / f"{m}.csv", m) for m in ("proef_a", "proef_b")]
+    files = [monthly_buurt_file(tmp_path / f"{m}.csv", m) for m in ("proef_a", "proef_b")]
     started = [
         subprocess.Popen(
             [*cli, "import_figures", str(path), "--indeling", "2024"],

@@ -29,7 +29,7 @@ from openveiligheid.figures.models import Figure, Incident, Measure
 from openveiligheid.figures.services import import_figures
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.services import load_plan
+from openveiligheid.policy.planimport import load_plan
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data"

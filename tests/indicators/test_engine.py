@@ -1,5 +1,7 @@
 """The indicator arithmetic: per 1,000, change, verdicts in both directions, missing data."""
 
+import dataclasses
+
 import pytest
 
 from openveiligheid.core.periods import Period
@@ -14,6 +16,8 @@ from openveiligheid.indicators.engine import (
     default_reporting_year,
     evaluate,
     evaluate_at_or_before,
+    indicator_values,
+    populations_of,
     series,
     value_at_or_before,
 )
@@ -147,6 +151,38 @@ def test_denominator_of_another_division_is_not_used():
         "in gebiedsindeling 2024 (dat van 2017 hoort bij gebiedsindeling 2017, met andere "
         "grenzen, en telt daarom niet)"
     ]
+
+
+def test_many_areas_at_once_each_by_its_own_figures():
+    """A map asks all areas in one call; each keeps its own denominator year, division and
+    status, and the order of the answer is the order asked."""
+    data = FigureSet(
+        {
+            ("misdrijven:1.1.1", "BU01", Period(2023)): Observation(10, division=2024),
+            ("inwoners", "BU01", Period(2023)): Observation(2_000, division=2024),
+            ("misdrijven:1.1.1", "BU02", Period(2023)): Observation(6, "voorlopig", division=2024),
+            ("inwoners", "BU02", Period(2021)): Observation(3_000, division=2024),
+            ("inwoners", "BU02", Period(2024)): Observation(1, division=2024),  # later: unused
+            ("misdrijven:1.1.1", "BU03", Period(2023)): Observation(4, division=2024),
+            ("inwoners", "BU03", Period(2023)): Observation(0, division=2024),
+            ("misdrijven:1.1.1", "BU04", Period(2023)): Observation(8, division=2024),
+            ("inwoners", "BU04", Period(2023)): Observation(500, division=2017),
+            ("inwoners", "BU04", Period(2022)): Observation(400, division=2024),
+            ("inwoners", "BU05", Period(2023)): Observation(900, division=2024),
+        }
+    )
+    areas = ["BU05", "BU04", "BU03", "BU02", "BU01", "BU99"]
+    values = indicator_values(INBRAAK, data, areas, 2023)
+    assert [v and round(v.value, 6) for v in values] == [None, 20.0, None, 2.0, 5.0, None]
+    bu04, bu02, bu01 = values[1], values[3], values[4]
+    assert bu04.notes == ("inwoners van 2022 gebruikt (geen cijfer voor 2023)",)
+    assert bu02.notes == ("inwoners van 2021 gebruikt (geen cijfer voor 2023)",)
+    assert (bu02.status, bu01.status, bu01.notes) == ("voorlopig", "definitief", ())
+    assert populations_of(data, areas, 2023) == [900, 500, 0, 3_000, 2_000, None]
+    counts = dataclasses.replace(INBRAAK, per_1000=None)
+    assert [v and v.value for v in indicator_values(counts, data, areas, 2023)] == [
+        None, 8, 4, 6, 10, None
+    ]  # fmt: skip
 
 
 def test_change_is_none_without_previous_year_or_with_zero():

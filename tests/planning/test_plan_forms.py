@@ -17,8 +17,8 @@ from openveiligheid.indicators.engine import GEHAALD, NIET_GEHAALD
 from openveiligheid.indicators.services import evaluate_reporting_year
 from openveiligheid.policy.history import changes_of
 from openveiligheid.policy.models import Activity, ActivityStatus, Change, Goal, GoalYear, Plan
+from openveiligheid.policy.planimport import load_plan
 from openveiligheid.policy.planload import plan_document
-from openveiligheid.policy.services import load_plan
 from openveiligheid.policy.yearwork import goal_proposal, goal_year
 from tests.planning.conftest import ACTIVITY, GOAL, INDICATOR, YEAR
 

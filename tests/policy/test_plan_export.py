@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from openveiligheid.policy.planfile import read_plan
+from openveiligheid.policy.planimport import load_plan
 from openveiligheid.policy.planload import plan_document, plan_yaml
-from openveiligheid.policy.services import load_plan
 from tests.conftest import write
 
 pytestmark = pytest.mark.django_db

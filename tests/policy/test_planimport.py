@@ -1,4 +1,4 @@
-"""``load_plan`` records its run in the import log like every other import: kind ``plan``, file
+"""``load_plan`` (the command and the function) records its run in the import log like every other import: kind ``plan``, file
 name, SHA-256, who, the goals read, new, changed and removed, and the message; a refused file
 leaves a failed run with its problems; the same file again is skipped unless it puts back
 edits made in the web."""
@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from openveiligheid.core.errors import InputError
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.policy.models import Goal, Plan
-from openveiligheid.policy.planimport import import_plan
+from openveiligheid.policy.planimport import import_plan, load_plan
 from tests.conftest import write
 from tests.policy.test_planload import TWO_GOALS
 from tests.policy.test_yearwork import ZWOLLE_PLAN
@@ -86,3 +86,25 @@ def test_a_plan_of_another_gemeente_is_refused_when_one_is_given(tmp_path):
     run = ImportRun.objects.get()
     assert "dit plan is van gemeente GM0193, u werkt nu voor GM0014" in str(refused.value)
     assert run.status == ImportRun.FAILED and not Plan.objects.exists()
+
+
+def test_load_plan_returns_the_plan_of_its_run_also_when_skipped(tmp_path):
+    path = write(tmp_path, "zwolle.yaml", TWO_GOALS)
+    plan = load_plan(path)
+    assert plan == Plan.objects.get() and plan.source_file == "zwolle.yaml"
+    assert load_plan(path) == plan
+    renamed = TWO_GOALS.replace("naam: Extra doel", "naam: Ander doel")
+    assert load_plan(path, text=renamed) == plan
+    assert Goal.objects.get(key="extra").name == "Ander doel"
+    runs = ImportRun.objects.filter(kind="plan").order_by("pk")
+    statuses = [ImportRun.SUCCEEDED, ImportRun.SKIPPED, ImportRun.SUCCEEDED]
+    assert [run.status for run in runs] == statuses
+    assert runs[2].sha256 == hashlib.sha256(renamed.encode("utf-8")).hexdigest()
+
+
+def test_load_plan_raises_on_a_refused_file_and_logs_it(tmp_path):
+    path = write(tmp_path, "kapot.yaml", TWO_GOALS.replace("naam: Extra doel", "naam: [kapot"))
+    with pytest.raises(InputError):
+        load_plan(path)
+    assert ImportRun.objects.get().status == ImportRun.FAILED
+    assert not Plan.objects.exists()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from openveiligheid.policy.models import Activity, Change, Goal, Plan
+from openveiligheid.policy.planimport import load_plan
 from openveiligheid.policy.planload import current_themes
-from openveiligheid.policy.services import load_plan
 from openveiligheid.policy.yearwork import save_activity, save_amounts
 from tests.conftest import write
 from tests.policy.test_yearwork import ZWOLLE_PLAN

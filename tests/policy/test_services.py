@@ -7,7 +7,8 @@ from openveiligheid.core.errors import InputError
 from openveiligheid.figures.services import import_figures
 from openveiligheid.indicators.models import Indicator
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.services import load_plan, plan_for
+from openveiligheid.policy.planimport import load_plan
+from openveiligheid.policy.services import plan_for
 from tests.conftest import write
 from tests.policy.test_planfile import EXAMPLE
 

@@ -10,7 +10,7 @@ from openveiligheid.imports.models import ImportRun
 from openveiligheid.policy.finance import overview
 from openveiligheid.policy.history import changes_of
 from openveiligheid.policy.models import ActivityStatus, Change, Credit, FinanceAmount, Goal
-from openveiligheid.policy.services import load_plan
+from openveiligheid.policy.planimport import load_plan
 from openveiligheid.policy.yearimports import import_activities, import_credits, import_finance
 from openveiligheid.policy.yearwork import (
     CreditInput,

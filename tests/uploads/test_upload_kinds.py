@@ -399,7 +399,7 @@ def test_bad_input_names_file_line_and_field_and_stores_nothing(
             ACTIVITIES.encode(),
             {"jaar": 2022, "moment": "jaarrekening"},
         ),
-        ("adviseur", "plan", "voorbeeldplan.yaml", PLAN_FILE.read_bytes(), {}),
+        ("adviseur", "plan", "voorbeeldplan.yaml", PLAN_FILE.read_bytes() + b"# opnieuw\n", {}),
     ],
     ids=["financien", "cijfers", "activiteiten", "plan"],
 )

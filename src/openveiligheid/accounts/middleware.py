@@ -6,7 +6,9 @@ authenticated request (pages, downloads, the admin) carries ``Cache-Control: no-
 
 A session that has been idle longer than ``OV_INACTIEF_MINUTEN`` is ended (log-out, recorded
 in the audit log) and the user is sent to the log-in page with a word why; the fixed maximum
-length of a session stays ``OV_SESSION_AGE``.
+length of a session stays ``OV_SESSION_AGE``. The time of the last request is kept in the
+session, written at most once a minute and not while an import holds SQLite's write lock
+(:func:`_note_activity`): a plain page view writes nothing else.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+
+from openveiligheid.core.db import write_lock_free
 
 #: Paths that handle their own authentication (the API answers 401/403 in JSON; single sign-on
 #: is a log-in) or need none.
@@ -42,6 +46,8 @@ class LoginRequiredMiddleware:
         if request.user.is_authenticated:
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_store=True)
+            if request.user.is_authenticated:  # not logged out by the view
+                _note_activity(request, response)
             return response
         if self._is_open(request.path):
             return self.get_response(request)
@@ -57,14 +63,31 @@ class LoginRequiredMiddleware:
 
 
 def _idle_too_long(request) -> bool:
-    """Whether the session was idle longer than allowed; otherwise note that it is active."""
+    """Whether the session was idle longer than allowed."""
     limit = settings.SESSION_IDLE_MINUTES * 60
-    if limit <= 0:
-        return False
-    now = time.time()
     last = request.session.get(LAST_SEEN)
-    if last is not None and now - last > limit:
-        return True
-    if last is None or now - last > LAST_SEEN_STEP:
-        request.session[LAST_SEEN] = now
-    return False
+    return limit > 0 and last is not None and time.time() - last > limit
+
+
+def _note_activity(request, response) -> None:
+    """Note in the session that it is active: at most every :data:`LAST_SEEN_STEP` seconds,
+    and not after a server error (the session is not saved then).
+
+    The session middleware saves it. When that would be the only write of a page view, it
+    must not make the page wait for another writer: on SQLite an import holds the one write
+    lock while it stores its rows (13 s and more, ADR 0021). Then it is left for a later
+    request, until half the idle limit has passed: from then on it waits like any change, so
+    that an active user is never logged out as idle.
+    """
+    limit = settings.SESSION_IDLE_MINUTES * 60
+    session = request.session
+    last = session.get(LAST_SEEN)
+    now = time.time()
+    if limit <= 0 or response.status_code >= 500:
+        return
+    if last is not None and now - last <= LAST_SEEN_STEP:
+        return
+    alone = not session.modified  # no other change of the session to save
+    session[LAST_SEEN] = now
+    if alone and last is not None and now - last <= limit / 2 and not write_lock_free():
+        session.modified = False  # the database is busy writing: noted at a later request

@@ -58,6 +58,13 @@ class Area(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "division"], name="area_code_division_unique")
         ]
+        indexes = [  # the wijken or buurten of a gemeente, read from the index alone (they
+            # come before the outlines' kilobytes in each row): docs/adr/0023
+            models.Index(
+                fields=["gemeente_code", "level", "division", "code", "name"],
+                name="area_gemeente_level",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code}, indeling {self.division})"

@@ -88,19 +88,44 @@ _PIECE = 1 << 20
 def _lines(text: str, track: progress.Tracker | None = None) -> Iterator[str]:
     """The lines of ``text`` with their ends, one at a time. ``csv.reader`` reads any iterable
     of lines; ``io.StringIO`` splits lines fastest but copies the text at four bytes a
-    character, so it is given pieces of about :data:`_PIECE` characters that end at a line
-    end (a quoted field with line ends inside may span pieces: the reader joins them).
-    ``track`` is told after each piece how far the text has been read."""
-    start, end = 0, len(text)
+    character, so it is given pieces of about :data:`_PIECE` characters (:func:`_pieces`; a
+    quoted field with line ends inside may span pieces: the reader joins them)."""
+    for piece in _pieces(text, _PIECE, 0, track):
+        yield from io.StringIO(piece)
+
+
+def _pieces(
+    text: str, size: int, start: int, track: progress.Tracker | None = None, before: int = 0
+) -> Iterator[str]:
+    """``text`` from ``start`` in pieces of about ``size`` characters that end at a line end
+    (a line longer than ``size`` is one piece). ``track`` is told, when the next piece is
+    asked for, how far the text has been read (with the first piece, the ``before`` lines
+    read before ``start``)."""
+    end = len(text)
     while start < end:
-        stop = text.rfind("\n", start, start + _PIECE) + 1 if start + _PIECE < end else end
+        stop = text.rfind("\n", start, start + size) + 1 if start + size < end else end
         if stop <= start:  # one line longer than a piece
             stop = text.find("\n", start) + 1 or end
         piece = text[start:stop]
-        yield from io.StringIO(piece)
+        yield piece
         start = stop
         if track is not None:
-            track(stop, piece.count("\n"))
+            track(stop, piece.count("\n") + before)
+            before = 0
+
+
+def header_and_pieces(csv_text: CsvText, size: int = _PIECE) -> tuple[str, Iterator[str]]:
+    """The header line as written, and the text after it in pieces of about ``size``
+    characters that end at a line end, for a reader that takes many lines at once (polars).
+    Nothing is checked here; how far it has read goes to the listener of
+    :mod:`openveiligheid.core.progress`, as for :func:`iter_rows`."""
+    text = csv_text.text
+    start = _skipped_comments(csv_text)  # each comment line is blanked to one line end
+    end = text.find("\n", start)
+    if end < 0:
+        return text[start:], iter(())
+    track = progress.tracker(csv_text.name, len(text))
+    return text[start:end], _pieces(text, size, end + 1, track, before=start + 1)
 
 
 def _skipped_comments(csv_text: CsvText) -> int:

@@ -9,6 +9,7 @@ with few inhabitants are marked, not coloured.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -118,49 +119,58 @@ class AreaRow:
     upper: float | None = None
 
 
-def with_analysis(row: AreaRow, found: AreaAnalysis | None, rated: bool) -> AreaRow:
-    """The row with the sentence that says what the area is (hot/coldspot, cluster or
-    outlier) and, for a rate, the EB-smoothed rate and band."""
-    if found is None:
-        return row
-    notes = (*row.notes, found.sentence or found.words)
-    if not rated or found.smoothed is None:
-        return dataclasses.replace(row, notes=notes)
-    return dataclasses.replace(
-        row, notes=notes, smoothed=found.smoothed, lower=found.lower, upper=found.upper
-    )
-
-
-def is_small(row: AreaValue, rated: bool) -> bool:
-    """A rate of an area with fewer inhabitants than the setting is too unstable to colour."""
+def is_small(row: AreaValue, rated: bool, minimum: float | None = None) -> bool:
+    """A rate of an area with fewer inhabitants than ``minimum`` (the setting
+    ``MIN_POPULATION_FOR_RATE``) is too unstable to colour."""
     if not rated or row.value is None:
         return False
-    return row.population is None or row.population < settings.MIN_POPULATION_FOR_RATE
+    if minimum is None:
+        minimum = settings.MIN_POPULATION_FOR_RATE
+    return row.population is None or row.population < minimum
 
 
-def area_rows(found: LevelValues, definition: IndicatorDefinition) -> list[AreaRow]:
+def area_rows(
+    found: LevelValues,
+    definition: IndicatorDefinition,
+    analysis: Mapping[str, AreaAnalysis] | None = None,
+) -> list[AreaRow]:
+    """A table row per area. ``analysis`` (area code -> what the analyses stored) adds the
+    sentence that says what the area is (hot/coldspot, cluster or outlier) and, for a rate,
+    the EB-smoothed rate and its band."""
     rated = bool(definition.per_1000)
+    minimum = settings.MIN_POPULATION_FOR_RATE  # once: a setting is a lookup each time
+    small_note = (
+        f"minder dan {format_number(minimum, 0)} inwoners: cijfer per 1.000 is onbetrouwbaar"
+    )
+    analysis = analysis or {}
     rows = []
     for item in found.rows:
-        notes = list(item.value.notes) if item.value else ["geen gegevens"]
-        if item.value and item.value.status == VOORLOPIG:
+        value = item.value
+        notes = list(value.notes) if value else ["geen gegevens"]
+        if value and value.status == VOORLOPIG:
             notes.append("voorlopig cijfer")
-        small = is_small(item, rated)
+        small = is_small(item, rated, minimum)
         if small:
-            notes.append(
-                f"minder dan {format_number(settings.MIN_POPULATION_FOR_RATE, 0)} inwoners: "
-                "cijfer per 1.000 is onbetrouwbaar"
-            )
+            notes.append(small_note)
+        stored = analysis.get(item.area.code)
+        smoothed = lower = upper = None
+        if stored is not None:
+            notes.append(stored.sentence or stored.words)
+            if rated:
+                smoothed, lower, upper = stored.smoothed, stored.lower, stored.upper
         rows.append(
             AreaRow(
                 code=item.area.code,
                 name=item.area.name,
-                value=item.value.value if item.value else None,
+                value=value.value if value else None,
                 decimals=definition.decimals,
                 population=item.population,
                 small=small,
                 notes=tuple(notes),
                 href=area_href(item.area),
+                smoothed=smoothed,
+                lower=lower,
+                upper=upper,
             )
         )
     return rows
@@ -228,6 +238,6 @@ def map_of(
 
 def values_for(
     plan: Plan, definition: IndicatorDefinition, level: str, when: int | Period
-) -> tuple[LevelValues, list[AreaRow]]:
-    found = level_values(definition, plan.gemeente_code, level, when, plan_division(plan))
-    return found, area_rows(found, definition)
+) -> LevelValues:
+    """The subject per wijk or buurt of the plan's gemeente (:func:`level_values`)."""
+    return level_values(definition, plan.gemeente_code, level, when, plan_division(plan))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from openveiligheid.core.areacodes import WIJK
+from openveiligheid.core.collector import cycle_collector_paused
 from openveiligheid.core.periods import Period, PeriodError, parse_period, period_label
 from openveiligheid.dashboard.areadata import (
     LEVEL_PLURAL,
@@ -14,17 +15,18 @@ from openveiligheid.dashboard.areadata import (
     SORTS,
     AreaRow,
     Subject,
+    area_rows,
     map_of,
     per_1000,
     periods_with_figures,
     sort_rows,
     subjects,
     values_for,
-    with_analysis,
 )
 from openveiligheid.insight.results import AreaAnalysis
 from openveiligheid.policy.models import Plan
 from openveiligheid.ui.maps import Choropleth
+from openveiligheid.ui.paging import TABLE_PAGE_SIZE, TablePage, page_number
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,8 @@ class MapChoice:
             rate=query.get("per1000") in {"1", "on", "ja"},
             sort=sort if sort in SORTS else "naam",
             descending=query.get("richting") == "af",
-            page=_page_number(query.get("pagina", "")),
+            page=page_number(query.get("pagina", "")),
         )
-
-
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
 
 
 def _period(text: str) -> Period | None:
@@ -84,23 +82,19 @@ class MapPage:
     table_page: int = 1
 
     @property
-    def page_count(self) -> int:
-        return max(1, -(-len(self.rows) // TABLE_PAGE_SIZE))
-
-    @property
-    def _table_start(self) -> int:
-        """Index of the chosen page's first row (a page past the end is the last page)."""
-        return (min(self.table_page, self.page_count) - 1) * TABLE_PAGE_SIZE
+    def table(self) -> TablePage[AreaRow]:
+        """The chosen page of the table (the map shows every row)."""
+        return TablePage(self.rows, self.table_page, TABLE_PAGE_SIZE)
 
     @property
     def table_rows(self) -> list[AreaRow]:
         """The rows of the chosen page of the table (the map shows them all)."""
-        return self.rows[self._table_start : self._table_start + TABLE_PAGE_SIZE]
+        return list(self.table.shown)
 
     @property
     def table_range(self) -> tuple[int, int, int]:
         """(first row, last row, all rows) of the chosen page, counted from 1."""
-        return self._table_start + 1, self._table_start + len(self.table_rows), len(self.rows)
+        return self.table.range
 
     @property
     def level_plural(self) -> str:
@@ -129,12 +123,10 @@ class MapPage:
         return [(str(p), period_label(p), p == self.period) for p in self.periods]
 
 
-#: Rows per page of the Kaart's table: a national map has 14,000 (issue #13: under 1.5 MB).
-TABLE_PAGE_SIZE = 250
-
 AnalysisSource = Callable[[str, str, int | None, str, str], dict[str, AreaAnalysis]]
 
 
+@cycle_collector_paused()  # 14,000 buurten: docs/adr/0023
 def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = None) -> MapPage:
     """The map page; ``analysis`` gives the stored results for (measure, division, level,
     period): hot/coldspot outlines and EB-smoothed rates, computed after the import."""
@@ -155,7 +147,7 @@ def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = No
     if period is None:
         messages.append(f"Voor dit onderwerp zijn er geen cijfers per {LEVELS[choice.level]}.")
         return page
-    found, rows = values_for(plan, definition, choice.level, period)
+    found = values_for(plan, definition, choice.level, period)
     page.division = found.division
     stored = {}
     if analysis and subject.can_rate and len(subject.definition.measures) == 1:
@@ -163,7 +155,7 @@ def map_page(plan: Plan, choice: MapChoice, analysis: AnalysisSource | None = No
         stored = analysis(measure, plan.gemeente_code, found.division, choice.level, str(period))
     marked = {code: (a.outline, a.words) for code, a in stored.items() if a.outline}
     page.outlines = marked
-    rows = [with_analysis(row, stored.get(row.code), rate) for row in rows]
+    rows = area_rows(found, definition, stored)
     page.smoothed = any(row.smoothed is not None for row in rows)
     page.rows = sort_rows(rows, choice.sort, choice.descending)
     if not any(row.value is not None for row in rows):
@@ -248,28 +240,3 @@ def sort_headers(
         state = ("descending" if descending else "ascending") if current else "none"
         headers[key] = SortHeader(label, "?" + urlencode(params) + anchor, state, numeric)
     return headers
-
-
-@dataclass(frozen=True)
-class PageLink:
-    label: str
-    href: str
-    current: bool = False
-
-
-def page_links(query: Mapping[str, str], page: MapPage, anchor: str = "#tabel") -> list[PageLink]:
-    """Links to the first, previous, next and last page of the table and to the pages around
-    the chosen one; none when the table fits on one page."""
-    count = page.page_count
-    if count == 1:
-        return []
-    chosen = min(page.table_page, count)
-
-    def link(label: str, number: int) -> PageLink:
-        params = {k: v for k, v in query.items() if k != "pagina"} | {"pagina": str(number)}
-        return PageLink(label, "?" + urlencode(params) + anchor, number == chosen)
-
-    numbers = sorted({1, count, *range(max(1, chosen - 2), min(count, chosen + 2) + 1)})
-    links = [link("Vorige", chosen - 1)] if chosen > 1 else []
-    links += [link(str(number), number) for number in numbers]
-    return links + ([link("Volgende", chosen + 1)] if chosen < count else [])

@@ -14,9 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from openveiligheid.areas.services import area_names
+from openveiligheid.core.collector import cycle_collector_paused
 from openveiligheid.dashboard.areadata import (
     LEVELS,
     AreaRow,
+    area_rows,
     map_of,
     periods_with_figures,
     sort_rows,
@@ -45,6 +47,7 @@ from openveiligheid.policy.models import Plan
 from openveiligheid.policy.planload import current_themes
 from openveiligheid.ui.charts import Line, LineChart, Sparkline
 from openveiligheid.ui.maps import Choropleth
+from openveiligheid.ui.paging import TABLE_PAGE_SIZE, TablePage
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 YEAR_PARAMETER = "jaar"
@@ -354,6 +357,12 @@ class IndicatorDetail:
     map: Choropleth | None
     years: list[int] = field(default_factory=list)  # years with figures, newest first
     peers: PeerComparison | None = None
+    table_page: int = 1  # of the table per area (``?pagina=``); downloads give every row
+
+    @property
+    def area_table(self) -> TablePage[AreaRow]:
+        """The chosen page of the table per area, as under the Kaart (the map shows all)."""
+        return TablePage(self.area_rows, self.table_page, TABLE_PAGE_SIZE)
 
     @property
     def year_options(self) -> list[tuple[int, bool]]:
@@ -361,6 +370,7 @@ class IndicatorDetail:
         return [(y, y == self.area_year) for y in self.years]
 
 
+@cycle_collector_paused()  # 14,000 buurten: docs/adr/0023
 def indicator_detail(
     plan: Plan, indicator: Indicator, year: int | None = None, choice: MapChoice | None = None
 ) -> IndicatorDetail:
@@ -374,7 +384,8 @@ def indicator_detail(
     area_year = year or (with_value[-1] if with_value else None)
     rows, division, shown = [], None, None
     if area_year:
-        found, rows = values_for(plan, definition, choice.level, area_year)
+        found = values_for(plan, definition, choice.level, area_year)
+        rows = area_rows(found, definition)
         division = found.division
         title = f"{indicator.name} per {LEVELS[choice.level]} in {area_year}"
         shown = map_of(rows, plan.gemeente_code, division, title) if rows else None
@@ -398,6 +409,7 @@ def indicator_detail(
         map=shown if shown and shown.area_count > len(shown.missing_shape) else None,
         years=sorted({*with_value, *(p.year for p in area_years)}, reverse=True),
         peers=peers,
+        table_page=choice.page,
     )
 
 

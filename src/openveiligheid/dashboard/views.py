@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from openveiligheid.accounts.access import VIEW_DASHBOARD, choose, may, request_scope
 from openveiligheid.dashboard import downloads, services
-from openveiligheid.dashboard.kaart import MapChoice, map_page, page_links, sort_headers
+from openveiligheid.dashboard.kaart import MapChoice, map_page, sort_headers
 from openveiligheid.dashboard.profiel import area_profile, find_area
 from openveiligheid.dashboard.vergelijken import ComparisonChoice, comparison
 from openveiligheid.indicators.models import Indicator
@@ -16,6 +16,7 @@ from openveiligheid.insight.monitor import latest_signals
 from openveiligheid.insight.results import area_hotspots, stored_analysis
 from openveiligheid.ui.maps import outline_legend
 from openveiligheid.ui.pages import current_plan, dashboard_view
+from openveiligheid.ui.paging import page_links
 
 
 def _plan_or_page(request: HttpRequest):
@@ -58,6 +59,7 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
         "year_filter": year_filter,
         "detail": detail,
         "headers": sort_headers(request.GET, choice.sort, choice.descending, "#gebieden"),
+        "pages": page_links(request.GET, detail.area_table, "#gebieden"),
         "download_query": request.GET.urlencode(),
     }
     return render(request, "dashboard/indicator.html", context)
@@ -94,7 +96,7 @@ def kaart(request: HttpRequest) -> HttpResponse:
         "page": shown,
         "gemeente": services.area_names({plan.gemeente_code}).get(plan.gemeente_code, ""),
         "headers": sort_headers(request.GET, shown.sort, shown.descending),
-        "pages": page_links(request.GET, shown),
+        "pages": page_links(request.GET, shown.table),
         "outline_legend": outline_legend(shown.outlines),
         "min_population": settings.MIN_POPULATION_FOR_RATE,
     }

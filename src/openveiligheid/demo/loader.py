@@ -28,13 +28,16 @@ from openveiligheid.imports.models import ImportRun
 from openveiligheid.insight.models import AnalysisRun
 from openveiligheid.insight.services import deferred, refresh
 from openveiligheid.policy.models import Plan
-from openveiligheid.policy.services import gemeenten_with_plans, load_plan
+from openveiligheid.policy.planimport import load_plan
+from openveiligheid.policy.services import gemeenten_with_plans
 
 DATA = Path(__file__).resolve().parent / "data"
 PLAN_FILE = DATA / "voorbeeldplan.yaml"
 REGIO = DATA / "regio"
 #: The plans of the other gemeenten of the demo, loaded after Groningen's.
 REGIONAL_PLAN_FILES = [REGIO / "voorbeeldplan_breda.yaml", REGIO / "voorbeeldplan_nijmegen.yaml"]
+#: Every plan of the demo, in the order it loads them (each an import run of kind ``plan``).
+PLAN_FILES = [PLAN_FILE, *REGIONAL_PLAN_FILES]
 DEMO_USER = "demo"
 DEMO_ROLE = "beleidsadviseur"
 #: The controller of the demo (money per goal); no second factor needed.
@@ -115,7 +118,8 @@ def demo_steps() -> list[tuple[str, Callable[[], ImportRun]]]:
 
 def load_demo(log: Callable[[str], None] = print) -> Plan:
     """Import the demo data, then run the analyses once (not after every single import), then
-    load the plans; returns Groningen's plan (the one with the example year)."""
+    load the plans through the import log, like the command ``load_plan`` and an upload; returns
+    Groningen's plan (the one with the example year)."""
     changed: set[int] = set()
     registers_changed = False
     with deferred():

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import polars as pl
+
 from django.db import connection
 
 from openveiligheid.areas.models import Area
@@ -33,6 +35,8 @@ STAGE_COLUMNS = (
     "status", "source",
 )  # fmt: skip
 
+#: Rows of a table staged by columns per statement (their Python values are made per batch).
+COLUMN_BATCH = 50_000
 #: SQLite's page cache while an import runs (KiB; its default is 2,000), and after.
 SQLITE_CACHE_KIB = 65_536
 SQLITE_DEFAULT_CACHE_KIB = 2_000
@@ -78,11 +82,12 @@ class Stage:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
             # SQLite: seq is the rowid (free); PostgreSQL: no index to keep up while copying.
             seq = "seq INTEGER" if _postgres() else "seq INTEGER PRIMARY KEY"
+            # The defaults are for a file staged by columns without a status or source column.
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGE} ({seq}, line INTEGER, "
                 "field VARCHAR(200), measure_id INTEGER, area_id INTEGER, period VARCHAR(10), "
-                "year INTEGER, month INTEGER, value DOUBLE PRECISION, status VARCHAR(10), "
-                "source VARCHAR(200))"
+                "year INTEGER, month INTEGER, value DOUBLE PRECISION, "
+                f"status VARCHAR(10) DEFAULT '{DEFINITIEF}', source VARCHAR(200) DEFAULT '')"
             )
 
     def add(self, rows: list[tuple]) -> None:
@@ -98,6 +103,34 @@ class Stage:
             else:
                 marks = ", ".join("?" * len(STAGE_COLUMNS))
                 raw.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", rows)
+
+    def add_columns(self, frame: pl.DataFrame) -> None:
+        """Stage a table whose columns are staging columns, :data:`COLUMN_BATCH` rows per
+        statement: as CSV text to ``COPY`` on PostgreSQL, ``executemany`` over its columns on
+        SQLite. Columns left out stay empty (``seq``: the rowid on SQLite; ``line``,
+        ``field``: only the wording of duplicates needs them, and a file with any is staged
+        by rows)."""
+        columns = ", ".join(frame.columns)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for batch in frame.iter_slices(COLUMN_BATCH):
+                if _postgres():
+                    text = batch.write_csv(
+                        include_header=False, null_value="\\N", quote_style="non_numeric"
+                    )
+                    with raw.copy(
+                        f"COPY {STAGE} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+                    ) as copy:
+                        copy.write(text.encode("utf-8"))
+                else:
+                    marks = ", ".join("?" * batch.width)
+                    values = zip(*(batch[name].to_list() for name in batch.columns), strict=True)
+                    raw.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({marks})", values)
+
+    def clear(self) -> None:
+        """Empty the staging table (a file staged by columns that must be staged by rows)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {STAGE}")
 
     def rows(self, seqs: Iterable[int]) -> dict[int, tuple]:
         """seq -> (line, field, measure_id, area_id, period) of these staged rows."""

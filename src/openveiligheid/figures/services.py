@@ -4,39 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from array import array
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import numpy as np
-
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import resolve_division
 from openveiligheid.core.areacodes import gemeente_of
+from openveiligheid.core.csvfiles import read_csv_text
 from openveiligheid.core.db import refresh_statistics
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.measures import is_additive
 from openveiligheid.core.periods import Period, PeriodError, parse_period
-from openveiligheid.figures import bulk, catalogue
-from openveiligheid.figures.aggregation import Key, Observation
-from openveiligheid.figures.figureset import FigureSet
+from openveiligheid.figures import bulk, staging
+from openveiligheid.figures.aggregation import Observation
+from openveiligheid.figures.figureset import FigureSet, Tables
 from openveiligheid.figures.models import Figure, Measure
 from openveiligheid.figures.periods import refresh_periods
 from openveiligheid.imports.models import ImportRun
-from openveiligheid.imports.parsers.figures import stream_figures
-from openveiligheid.imports.parsers.rows import FigureFile, FigureStream
+from openveiligheid.imports.parsers import cijfers
+from openveiligheid.imports.parsers.figures import format_of
+from openveiligheid.imports.parsers.rows import FigureFile
 from openveiligheid.imports.services import (
     execute,
     open_run,
     skip_if_imported,
 )
 
-BATCH = 2000
-MAX_UNKNOWN_REPORTED = 50
 DERIVED_SOURCE = "afgeleid: optelling van onderliggende gebieden of maanden"
 
 
@@ -74,14 +72,21 @@ def import_figures(
 
     def work(run: ImportRun) -> str:
         fixed = _fixed_period(period, path.name)
-        figures = stream_figures(path, unread.pop(), dataset=dataset, today=today, period=fixed)
+        csv_text = read_csv_text(path, unread.pop(), comments=True)
         if before and _stamp(path) != before:
             raise InputError([InputProblem(path.name, CHANGED_WHILE_READ)])
+        figures = format_of(csv_text).stream(csv_text, dataset=dataset, today=today, period=fixed)
         run.format = figures.format
         run.zeros_omitted = zeros_omitted or figures.zeros_omitted
         run.division = resolve_division(division, path.name)
         stage = bulk.Stage()
-        staged = _stage(figures.rows, run.division, stage)
+        staged = None
+        if figures.format == cijfers.FORMAT:  # by columns, unless a row needs a word
+            staged = staging.stage_columns(csv_text, run.division, stage, today)
+        del csv_text  # the rows' generator holds it while it reads
+        if staged is None:
+            staged = staging.stage_rows(figures.rows, run.division, stage)
+        figures.rows = iter(())  # and the text with it
         problems = figures.problems.problems + staged.duplicates(stage, figures)
         if problems:
             raise InputError(sorted(problems, key=lambda p: p.line or 0))
@@ -156,7 +161,7 @@ def store_figures(
          r.value, r.status, r.source)
         for r in figure_file.rows
     )  # fmt: skip
-    staged = _stage(rows, run.division, stage)
+    staged = staging.stage_rows(rows, run.division, stage)
     staged.check_areas(figure_file.name, figure_file.area_field)
     run.zeros_omitted = zeros_omitted
     removed, _ = _store(staged, figure_file.name, run, replace_all)
@@ -164,120 +169,9 @@ def store_figures(
     return removed
 
 
-#: Keys are packed in one 64-bit number for the duplicate check: measure, area, period.
-_AREA_OFFSET = 1 << 23
-MAX_DUPLICATES_REPORTED = 1000
-
-
-@dataclass
-class _Staged:
-    """What :func:`_stage` learned while staging a file's rows (all small: per distinct
-    measure, area and period, plus one 8-byte key per row for the duplicate check)."""
-
-    count: int
-    measure_ids: dict[str, int]
-    area_ids: dict[str, int]
-    periods: dict[str, int]
-    pairs: set[tuple[int, str]]
-    years: set[int]
-    areas_seen: set[int]
-    unknown: list[tuple[int, str]]
-    keys: array
-
-    def duplicates(self, stage: bulk.Stage, figures: FigureStream) -> list[InputProblem]:
-        """Rows with the key of an earlier row, worded as the format does (up to
-        :data:`MAX_DUPLICATES_REPORTED`)."""
-        if self.count < 2:
-            return []
-        keys = np.frombuffer(self.keys, dtype=np.int64)
-        ordered = np.sort(keys)  # most files have none: one sorted copy tells, 8 bytes a row
-        if not (ordered[1:] == ordered[:-1]).any():
-            return []
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        starts = np.ones(len(ordered), dtype=bool)
-        starts[1:] = ordered[1:] != ordered[:-1]
-        first_of_run = np.maximum.accumulate(np.where(starts, np.arange(len(ordered)), 0))
-        seqs = order + 1  # positions in the file; seq counts from 1
-        repeats = sorted(
-            zip(seqs[~starts].tolist(), seqs[first_of_run[~starts]].tolist(), strict=True)
-        )
-        shown = repeats[:MAX_DUPLICATES_REPORTED]
-        rows = stage.rows({seq for pair in shown for seq in pair})
-        measures = {pk: name for name, pk in self.measure_ids.items()}
-        areas = {pk: code for code, pk in self.area_ids.items()}
-        problems = []
-        for seq, first in shown:
-            line, field, measure_id, area_id, period = rows[seq]
-            row = (line, field, measures[measure_id], areas[area_id], period)
-            message, column = figures.duplicate(row, rows[first][0])
-            problems.append(InputProblem(figures.name, message, line, column))
-        if len(repeats) > len(shown):
-            problems.append(
-                InputProblem(
-                    figures.name,
-                    f"en nog {len(repeats) - len(shown)} dubbele regels",
-                    problems[-1].line,
-                )
-            )
-        return problems
-
-    def check_areas(self, file_name: str, area_field: str) -> None:
-        if self.unknown:
-            raise InputError(
-                [
-                    InputProblem(file_name, f"onbekende gebiedscode '{code}' ({self.where})", line,
-                                 area_field)
-                    for line, code in self.unknown
-                ]
-            )  # fmt: skip
-
-    where: str = ""
-
-
-def _stage(rows, division: int, stage: bulk.Stage) -> _Staged:
-    """Put the rows into the staging table in batches, with their measure and area keys."""
-    area_ids = dict(Area.objects.filter(division=division).values_list("code", "pk"))
-    measure_ids: dict[str, int] = {}
-    periods: dict[str, int] = {}
-    pairs: set[tuple[int, str]] = set()
-    years: set[int] = set()
-    seen: set[int] = set()
-    unknown: list[tuple[int, str]] = []
-    strangers: set[str] = set()
-    keys = array("q")
-    batch: list[tuple] = []
-    seq = 0
-    for line, field, measure, area, period, year, month, value, status, source in rows:
-        measure_id = measure_ids.get(measure)
-        if measure_id is None:
-            measure_id = measure_ids[measure] = catalogue.measure_ids({measure})[measure]
-        area_id = area_ids.get(area)
-        if area_id is None:  # reported later, if the file has no other problems
-            area_id = area_ids[area] = -1 - len(strangers)
-            strangers.add(area)
-        if area_id < 0 and len(unknown) < MAX_UNKNOWN_REPORTED:
-            unknown.append((line, area))
-        number = periods.get(period)
-        if number is None:
-            number = periods[period] = len(periods)
-            years.add(year)
-        pairs.add((measure_id, period))
-        seen.add(area_id)
-        keys.append(measure_id << 40 | (area_id + _AREA_OFFSET) << 16 | number)
-        seq += 1
-        batch.append((seq, line, field, measure_id, area_id, period, year, month, value,
-                      status, source[:200]))  # fmt: skip
-        if len(batch) >= BATCH:
-            stage.add(batch)
-            batch = []
-    stage.add(batch)
-    staged = _Staged(seq, measure_ids, area_ids, periods, pairs, years, seen, unknown, keys)
-    staged.where = f"niet in indeling {division}"
-    return staged
-
-
-def _store(staged: _Staged, file_name: str, run: ImportRun, replace_all: bool) -> tuple[str, str]:
+def _store(
+    staged: staging.Staged, file_name: str, run: ImportRun, replace_all: bool
+) -> tuple[str, str]:
     """Replace what the staged rows correct, write them, derive the sums: ``(removed, notes)``
     as sentences for the run's message. The sums count a missing part as 0 in the periods of
     this file if ``run.zeros_omitted``, and in those of earlier runs that were
@@ -453,7 +347,6 @@ def figure_set(
     division: int | None,
     years_only: bool = True,
     months: Iterable[Period] = (),
-    level_of_gemeente: tuple[str, str] | None = None,
 ) -> FigureSet:
     """Figures of these measures for these area codes, as the engine wants them.
 
@@ -461,42 +354,89 @@ def figure_set(
     codes keep their meaning, figures of other divisions fill the years that ``division`` lacks;
     each observation carries its division so that the engine never divides a figure of one
     division by a population of another, and the pages can say which division a value is from.
-    ``level_of_gemeente`` ``(gemeente, level)``: instead of ``areas``, every wijk or buurt of
-    that gemeente in ``division``.
     """
-    queryset = Figure.objects.filter(measure__name__in=set(measures))
-    if level_of_gemeente:  # every wijk or buurt of a gemeente: a join, not 14,000 codes
-        gemeente, level = level_of_gemeente
-        queryset = queryset.filter(
-            area__gemeente_code=gemeente, area__level=level, area__division=division
-        )
-    else:  # the areas' ids first: the figures are then read through the area index, also
-        # where the planner has no statistics (docs/adr/0022, decision 2)
-        ids = Area.objects.filter(code__in=set(areas)).values_list("pk", flat=True)
-        queryset = queryset.filter(area_id__in=list(ids))
+    # the areas' ids first: the figures are then read through the area index, also where the
+    # planner has no statistics (docs/adr/0022, decision 2)
+    ids = Area.objects.filter(code__in=set(areas)).values_list("pk", flat=True)
+    queryset = Figure.objects.filter(measure__name__in=set(measures), area_id__in=list(ids))
     wanted_months = {str(m) for m in months}
     if years_only:
         queryset = queryset.filter(month__isnull=True)
     elif wanted_months:
         queryset = queryset.filter(Q(month__isnull=True) | Q(period__in=wanted_months))
-    rows = queryset.values_list(
-        "measure__name",
-        "area__code",
-        "area__level",
-        "area__division",
-        "period",
-        "value",
-        "status",
-        "derived",
-    )
-    data: dict[Key, Observation] = {}
-    for measure, code, level, area_division, period, value, status, derived in sorted(
-        rows, key=lambda r: (r[3] == division, r[3])
+    return FigureSet.from_tables(_observations(queryset, division))
+
+
+def level_figures(
+    counted: Iterable[str],
+    divisors: Iterable[str],
+    areas: QuerySet[Area],
+    codes: Mapping[int, str],
+    division: int,
+    period: Period,
+) -> FigureSet:
+    """What a table of many wijken or buurten of ``division`` needs for one year or month:
+    ``counted`` in that period, and ``divisors`` (the population) per year up to its year. Not
+    the other years and months of a national file: those would be ten times the rows.
+
+    ``areas`` selects the wijken or buurten; the database takes their ids itself (a national
+    map has 14,000: as a list, each would pass through Django's checks), and ``codes`` (id ->
+    code, as the caller read them) names them without a join."""
+    tables: Tables = {}
+    for names, wanted in (
+        (divisors, Q(month__isnull=True, year__lte=period.year)),
+        (counted, Q(period=str(period))),
     ):
-        if level in ("wijk", "buurt") and area_division != division:
-            continue
-        data[(measure, code, _period(period))] = Observation(value, status, derived, area_division)
-    return FigureSet(data)
+        rows = Figure.objects.filter(
+            wanted, measure__name__in=set(names), area_id__in=areas.values("pk")
+        )
+        for (measure, text), found in _rows(rows, ("measure__name", "period"), "area_id").items():
+            tables[(measure, _period(text))] = {
+                codes[area_id]: Observation(value, status, bool(derived), division)
+                for area_id, value, status, derived in found
+            }
+    return FigureSet.from_tables(tables)
+
+
+def _rows(queryset, key: tuple[str, ...], *fields: str) -> dict[tuple, list[tuple]]:
+    """The queryset's figures as plain tuples (Django's converters per value cost a national
+    map a fifth of its time), grouped: ``key values -> [(fields…, value, status, derived)]``."""
+    try:
+        sql, params = queryset.values_list(
+            *key, *fields, "value", "status", "derived"
+        ).query.sql_with_params()
+    except EmptyResultSet:  # no measures or no areas asked
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    width = len(key)
+    grouped: dict[tuple, list[tuple]] = {}
+    for row in found:
+        group = grouped.get(row[:width])
+        if group is None:
+            group = grouped[row[:width]] = []
+        group.append(row[width:])
+    return grouped
+
+
+def _observations(queryset, division: int | None) -> Tables:
+    """The queryset's figures, per measure and period; see :func:`figure_set` for divisions."""
+    key = ("area__division", "measure__name", "period")
+    grouped = sorted(  # ``division`` last, so that its figures win over those of other divisions
+        _rows(queryset, key, "area__code", "area__level").items(),
+        key=lambda group: (group[0][0] == division, group[0][0]),
+    )
+    tables: Tables = {}
+    for (area_division, measure, text), found in grouped:
+        table = {
+            code: Observation(value, status, bool(derived), area_division)
+            for code, level, value, status, derived in found
+            if area_division == division or level not in ("wijk", "buurt")
+        }
+        if table:
+            tables.setdefault((measure, _period(text)), {}).update(table)
+    return tables
 
 
 def measure_labels(names: Iterable[str]) -> dict[str, str]:

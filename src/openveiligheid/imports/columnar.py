@@ -116,16 +116,16 @@ def _read_cijfers(
     names = [column.lower() for column in header]
     if not set(names) <= set(cijfers.REQUIRED + cijfers.OPTIONAL):
         return None
-    raw = _strings(text, delimiter, names)
+    raw = read_strings(text, delimiter, names)
     if raw is None:
         return None
-    table = _checked(raw.select(pl.all().str.strip_chars()), delimiter == ";", today)
+    table = checked_table(raw.select(pl.all().str.strip_chars()), delimiter == ";", today)
     if table is None or _has_duplicates(table):
         return None
     return table
 
 
-def _strings(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | None:
+def read_strings(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | None:
     """Every cell as text, the row parser's blank rows left out; ``None`` for a file whose
     layout (columns per row, quotes, field lengths) the row parser must judge."""
     try:
@@ -176,7 +176,7 @@ def _read_cbs(
         ),
         key=lambda c: not c.startswith("Soort"),  # as the row parser orders them
     )
-    raw = _strings(text, delimiter, header)
+    raw = read_strings(text, delimiter, header)
     if raw is None:
         return None
     other = {
@@ -282,7 +282,7 @@ def _same_width(text: str, delimiter: str, width: int, rows: int) -> bool:
     return bool((fields == width).all())
 
 
-def _checked(strings: pl.DataFrame, decimal_comma: bool, today: dt.date | None):
+def checked_table(strings: pl.DataFrame, decimal_comma: bool, today: dt.date | None):
     """The table, or ``None`` when a row is wrong. Each distinct text of a column is judged
     once, by the row parser's own functions (a national file has some thousands of area
     codes, a dozen periods and few distinct counts in a million rows)."""

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from openveiligheid.audit.models import AuditEvent
 from openveiligheid.audit.services import record
+from openveiligheid.core.db import shrink_wal
 from openveiligheid.core.errors import InputError
 from openveiligheid.core.textfiles import read_input
 from openveiligheid.imports.models import ImportRun
@@ -114,7 +115,16 @@ def execute(run: ImportRun, work: Callable[[ImportRun], str]) -> ImportRun:
 
     ``work`` sets ``run.dataset`` before it writes anything and returns a Dutch summary. It may
     raise :class:`AlreadyImported` to skip, or :class:`InputError` to fail without changes.
+    Afterwards, however it ended, a large SQLite write-ahead log is truncated
+    (``core.db.shrink_wal``; it never fails the import and never waits for a reader).
     """
+    try:
+        return _execute(run, work)
+    finally:
+        shrink_wal()
+
+
+def _execute(run: ImportRun, work: Callable[[ImportRun], str]) -> ImportRun:
     try:
         with transaction.atomic():
             message = work(run)

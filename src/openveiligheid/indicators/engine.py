@@ -9,7 +9,7 @@ is for display only.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openveiligheid.core.measures import label_for
@@ -128,50 +128,107 @@ def indicator_value(
     A per-1,000 rate of a month divides by the population of that month's year (or the latest
     earlier year), as for a year.
     """
+    return indicator_values(defn, figures, [area], when)[0]
+
+
+def indicator_values(
+    defn: IndicatorDefinition, figures: FigureSet, areas: Sequence[str], when: int | Period
+) -> list[Value | None]:
+    """:func:`indicator_value` of each of ``areas``, in their order. The figures of the period
+    are looked up once per measure, not once per area: a national map asks for 14,000."""
     period = when if isinstance(when, Period) else Period(when)
-    year = period.year
-    numerator = _numerator(defn, figures, area, period)
-    if numerator is None or defn.per_1000 is None:
-        return numerator
-    denominator = _denominator(defn.per_1000, figures, area, year, numerator.division)
+    numerators = _numerators(defn, figures, areas, period)
+    if defn.per_1000 is None:
+        return numerators
+    divisions = [n.division if n else None for n in numerators]
+    denominators = _denominators(defn.per_1000, figures, areas, period.year, divisions)
+    return [
+        _rate(defn.per_1000, numerator, denominator, period.year) if numerator else None
+        for numerator, denominator in zip(numerators, denominators, strict=True)
+    ]
+
+
+def _rate(
+    measure: str, numerator: Value, denominator: tuple[int, Observation] | None, year: int
+) -> Value | None:
     if denominator is None or denominator[1].value <= 0:
         return None
     used_year, obs = denominator
     notes = list(numerator.notes)
     if used_year != year:
-        notes.append(
-            f"{measure_words(defn.per_1000)} van {used_year} gebruikt (geen cijfer voor {year})"
-        )
+        notes.append(f"{measure_words(measure)} van {used_year} gebruikt (geen cijfer voor {year})")
     status = VOORLOPIG if VOORLOPIG in (numerator.status, obs.status) else numerator.status
     return Value(numerator.value / obs.value * 1000, status, tuple(notes), numerator.division)
 
 
 def _numerator(defn, figures, area, period: Period) -> Value | None:
+    return _numerators(defn, figures, [area], period)[0]
+
+
+def _numerators(defn, figures, areas: Sequence[str], period: Period) -> list[Value | None]:
+    """The sum of the indicator's measures per area; ``None`` where one of them is missing."""
     measures = (defn.reported,) if defn.reported else defn.measures
-    parts = [figures.get(measure, area, period) for measure in measures]
-    if not parts or not all(parts):
-        return None
-    status = VOORLOPIG if any(p.status == VOORLOPIG for p in parts) else parts[0].status
-    divisions = {p.division for p in parts}
-    return Value(
-        sum(p.value for p in parts), status, (), divisions.pop() if len(divisions) == 1 else None
-    )
+    if not measures:
+        return [None] * len(areas)
+    tables = [figures.in_period(measure, period) for measure in measures]
+    if len(tables) == 1:  # one measure (most indicators, every map of a count)
+        table = tables[0]
+        return [
+            None if (o := table.get(area)) is None else Value(o.value, o.status, (), o.division)
+            for area in areas
+        ]
+    found: list[Value | None] = []
+    for area in areas:
+        parts = [table.get(area) for table in tables]
+        if not all(parts):
+            found.append(None)
+            continue
+        status = VOORLOPIG if any(p.status == VOORLOPIG for p in parts) else parts[0].status
+        divisions = {p.division for p in parts}
+        division = divisions.pop() if len(divisions) == 1 else None
+        found.append(Value(sum(p.value for p in parts), status, (), division))
+    return found
 
 
-def _denominator(measure, figures, area, year, division) -> tuple[int, Observation] | None:
-    for candidate in sorted((y for y in figures.years([measure], area) if y <= year), reverse=True):
-        obs = figures.get(measure, area, Period(candidate))
-        if obs and (division is None or obs.division in (None, division)):
-            return candidate, obs
-    return None
+def _denominators(
+    measure: str,
+    figures: FigureSet,
+    areas: Sequence[str],
+    year: int,
+    divisions: Sequence[int | None],
+) -> list[tuple[int, Observation] | None]:
+    """Per area the (year, observation) of ``measure`` in ``year`` or the newest earlier year
+    that has one in the area's division (``None`` there: any division); else ``None``."""
+    tables = [
+        (candidate, figures.in_period(measure, Period(candidate)))
+        for candidate in reversed(figures.measure_years(measure))
+        if candidate <= year
+    ]
+    found: list[tuple[int, Observation] | None] = []
+    for area, division in zip(areas, divisions, strict=True):
+        chosen = None
+        for candidate, table in tables:
+            obs = table.get(area)
+            if obs is not None and (division is None or obs.division in (None, division)):
+                chosen = (candidate, obs)
+                break
+        found.append(chosen)
+    return found
 
 
 def population_of(
     figures: FigureSet, area: str, year: int, measure: str = POPULATION
 ) -> float | None:
     """The area's population in ``year`` or the latest earlier year (as per-1,000 rates use)."""
-    found = _denominator(measure, figures, area, year, None)
-    return found[1].value if found else None
+    return populations_of(figures, [area], year, measure)[0]
+
+
+def populations_of(
+    figures: FigureSet, areas: Sequence[str], year: int, measure: str = POPULATION
+) -> list[float | None]:
+    """:func:`population_of` of each of ``areas``, in their order."""
+    found = _denominators(measure, figures, areas, year, [None] * len(areas))
+    return [chosen[1].value if chosen else None for chosen in found]
 
 
 def evaluate(

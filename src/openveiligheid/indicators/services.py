@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from openveiligheid.areas.models import AREA_SHAPE_FIELDS, Area
+from openveiligheid.areas.models import Area
 from openveiligheid.areas.services import latest_division
 from openveiligheid.core.areacodes import WIJK
 from openveiligheid.core.periods import Period, plan_years
-from openveiligheid.figures.services import figure_set
+from openveiligheid.figures.services import figure_set, level_figures
 from openveiligheid.indicators.engine import (
     POPULATION,
     FigureSet,
@@ -20,9 +20,9 @@ from openveiligheid.indicators.engine import (
     default_reporting_year,
     evaluate,
     evaluate_at_or_before,
-    indicator_value,
+    indicator_values,
     latest_year,
-    population_of,
+    populations_of,
     series,
 )
 from openveiligheid.indicators.models import Indicator
@@ -158,9 +158,19 @@ def indicator_series(plan: Plan, indicator: Indicator) -> list[IndicatorResult]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class AreaRef:
+    """What a table row and its link need of an area (not the model: a national map has
+    14,000, and the model's instances cost ten times the query)."""
+
+    code: str
+    name: str
+    division: int
+
+
 @dataclass
 class AreaValue:
-    area: Area
+    area: AreaRef
     value: Value | None
     population: float | None = None
 
@@ -192,37 +202,32 @@ def level_values(
     """
     period = when if isinstance(when, Period) else Period(when)
     for division in _divisions_with_level(gemeente_code, level, preferred_division):
-        areas = list(
-            Area.objects.filter(gemeente_code=gemeente_code, level=level, division=division).defer(
-                *AREA_SHAPE_FIELDS
-            )  # megabytes of outlines for thousands of buurten
-        )
-        figures = figure_set(
-            {*definition.input_measures, population_measure},
-            (),
-            division=division,
-            years_only=period.month is None,
-            months=[period],
-            level_of_gemeente=(gemeente_code, level),
-        )
+        found = Area.objects.filter(gemeente_code=gemeente_code, level=level, division=division)
+        listed = list(found.values_list("pk", "code", "name"))
+        areas = [AreaRef(code, name, division) for _, code, name in listed]
+        codes = [area.code for area in areas]
+        counted = (definition.reported,) if definition.reported else definition.measures
+        divisors = {population_measure, *((definition.per_1000,) if definition.per_1000 else ())}
+        by_id = {pk: code for pk, code, _ in listed}
+        figures = level_figures(counted, divisors, found, by_id, division, period)
+        values = indicator_values(definition, figures, codes, period)
+        if not any(value is not None for value in values):
+            continue
+        populations = populations_of(figures, codes, period.year, population_measure)
         rows = [
-            AreaValue(
-                area,
-                indicator_value(definition, figures, area.code, period),
-                population_of(figures, area.code, period.year, population_measure),
-            )
-            for area in areas
+            AreaValue(area, value, population)
+            for area, value, population in zip(areas, values, populations, strict=True)
         ]
-        if any(row.value is not None for row in rows):
-            return LevelValues(division, level, period, rows)
+        return LevelValues(division, level, period, rows)
     return LevelValues(None, level, period, [])
 
 
 def _divisions_with_level(gemeente_code: str, level: str, preferred: int | None) -> list[int]:
     found = set(
-        Area.objects.filter(gemeente_code=gemeente_code, level=level).values_list(
-            "division", flat=True
-        )
+        Area.objects.filter(gemeente_code=gemeente_code, level=level)
+        .values_list("division", flat=True)
+        .order_by()
+        .distinct()
     )
     return sorted(found, key=lambda d: (d == preferred, d), reverse=True)
 

@@ -14,7 +14,7 @@ import functools
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -131,6 +131,11 @@ class MeasureFigures:
                 self._years.setdefault(code, set()).add(year)
         return self._years.get(area, set())
 
+    def yearly(self) -> list[int]:
+        """Years with a yearly figure for any area, oldest first."""
+        found = self._rows.filter(pl.col("month").is_null())["year"].unique()
+        return sorted(found.to_list())
+
     def periods(self) -> list[Period]:
         found = self._rows.select("year", "month").unique().iter_rows()
         return sorted((Period(y, m) for y, m in found), key=lambda p: (p.year, p.month or 0))
@@ -154,6 +159,12 @@ class _KnownFigures:
     def get(self, measure: str, area: str, period: Period) -> Observation | None:
         return self._figures.of(measure).get(area, period)
 
+    def in_period(self, measure: str, period: Period) -> Mapping[str, Observation]:
+        return _InPeriod(self._figures.of(measure), period)
+
+    def measure_years(self, measure: str) -> list[int]:
+        return self._figures.of(measure).yearly()
+
     def years(self, measures: Iterable[str], area: str) -> list[int]:
         found: set[int] = set()
         for measure in measures:
@@ -173,6 +184,26 @@ class _KnownFigures:
 
     def __len__(self) -> int:
         return sum(1 for _ in self.items())
+
+
+class _InPeriod(Mapping[str, Observation]):
+    """Area -> observation of one measure in one period, looked up when asked (a command
+    evaluates some areas of a measure with figures for thousands)."""
+
+    def __init__(self, figures: MeasureFigures, period: Period):
+        self._figures, self._period = figures, period
+
+    def __getitem__(self, area: str) -> Observation:
+        found = self._figures.get(area, self._period)
+        if found is None:
+            raise KeyError(area)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._figures.areas(self._period))
+
+    def __len__(self) -> int:
+        return len(self._figures.areas(self._period))
 
 
 def read_figure_files(paths: Sequence[str], measures: Iterable[str] | None = None) -> Figures:

@@ -79,18 +79,20 @@ def stored_analysis(
         "rate_upper",
         "lisa_class",
     )
-    return {
-        code: AreaAnalysis(
-            outline=outline_class(found, confidence),
-            words=hotspot_words(found, confidence),
-            smoothed=smoothed,
-            lower=lower,
-            upper=upper,
-            sentence=hotspot_sentence(found, confidence, lisa, level),
-            lisa_class=lisa,
-        )
-        for code, found, confidence, smoothed, lower, upper, lisa in rows
-    }
+    wording: dict[tuple, tuple[str | None, str, str]] = {}  # a few classes for 14,000 areas
+    found = {}
+    for code, hotspot, confidence, smoothed, lower, upper, lisa in rows:
+        key = (hotspot, confidence, lisa)
+        words = wording.get(key)
+        if words is None:
+            words = wording[key] = (
+                outline_class(hotspot, confidence),
+                hotspot_words(hotspot, confidence),
+                hotspot_sentence(hotspot, confidence, lisa, level),
+            )
+        outline, short, sentence = words
+        found[code] = AreaAnalysis(outline, short, smoothed, lower, upper, sentence, lisa)
+    return found
 
 
 def area_hotspots(area: Area) -> list[HotspotClassView]:

@@ -1,6 +1,7 @@
-"""A plan file (re)loaded through the import log, from the command line (``load_plan``) and the
-upload page alike: kind ``plan``, file name, SHA-256, who, the goals read, new, changed and
-removed, and the message; a refused file leaves a failed run with every problem.
+"""A plan file (re)loaded through the import log, from the command line (``load_plan``), the
+upload page and the demo alike (the one way a plan is loaded): kind ``plan``, file name,
+SHA-256, who, the goals read, new, changed and removed, and the message; a refused file leaves
+a failed run with every problem.
 
 The plan is read and stored by :func:`openveiligheid.policy.services.read_plan_file` and
 :func:`~openveiligheid.policy.services.save_plan` inside ``imports.services.execute`` (one
@@ -35,8 +36,27 @@ def import_plan(
 ) -> ImportRun:
     """Load a plan file as an import run (see the module's docstring). With ``gemeente_code``
     (the gemeente the user works for in the web) a plan of another gemeente is refused."""
-    path = Path(path)
+    return _import(Path(path), data, user, gemeente_code)[0]
+
+
+def load_plan(
+    path: Path | str, *, text: str | None = None, data: bytes | None = None, user=None
+) -> Plan:
+    """Load a plan file (``text``, else the bytes ``data``, else the file) as an import run
+    like :func:`import_plan`, and return the plan it holds (also when the run was skipped):
+    for callers that go on with the plan, such as the demo. A refused file raises
+    :class:`InputError` and leaves a failed run."""
+    if text is not None:
+        data = text.encode("utf-8")
+    return _import(Path(path), data, user, None)[1]
+
+
+def _import(
+    path: Path, data: bytes | None, user, gemeente_code: str | None
+) -> tuple[ImportRun, Plan]:
+    """The run of a plan file and the plan stored (or found unchanged)."""
     run, data = open_run(PLAN_KIND, path, data, user)
+    stored: list[Plan] = []
 
     def work(run: ImportRun) -> str:
         spec = read_plan_file(path, data=data)
@@ -48,13 +68,14 @@ def import_plan(
         earlier = Plan.objects.filter(gemeente_code=spec.gemeente, name=spec.name).first()
         before = plan_document(earlier) if earlier else None
         plan = save_plan(spec, path.name, user=user)
+        stored.append(plan)
         after = plan_document(plan)
         run.created, run.updated, run.deleted = goal_changes(before, after)
         if before == after:
             skip_if_imported(run)  # the same file, and nothing to put back: skipped
         return _summary(plan, run, changed=before != after)
 
-    return execute(run, work)
+    return execute(run, work), stored[0]
 
 
 def plan_dataset(spec: PlanSpec) -> str:

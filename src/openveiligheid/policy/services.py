@@ -22,19 +22,6 @@ from openveiligheid.policy.planfile import PlanSpec, read_plan, unknown_measures
 from openveiligheid.policy.planload import plan_document, store_plan
 
 
-def load_plan(
-    path: Path | str, *, text: str | None = None, data: bytes | None = None, user=None
-) -> Plan:
-    """Validate a plan file and store it, updating an earlier plan with the same name by key
-    (``policy.planload``: what hangs off its goals stays).
-
-    Every measure the plan uses must be known (imported before), except ``extern:`` measures,
-    which the municipality reports itself. Errors name the YAML line; nothing is stored then.
-    """
-    path = Path(path)
-    return save_plan(read_plan_file(path, text=text, data=data), path.name, user=user)
-
-
 def read_plan_file(
     path: Path | str, *, text: str | None = None, data: bytes | None = None
 ) -> PlanSpec:

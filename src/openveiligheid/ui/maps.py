@@ -28,7 +28,7 @@ import warnings
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -86,6 +86,14 @@ class MapArea:
     small: bool = False  # too few inhabitants for a stable rate: hatched, not coloured
     label: str = ""  # extra text for the tooltip/aria label, e.g. hotspot class
     outline: str | None = None  # CSS class of an outline overlay, e.g. "hotspot-99"
+
+    #: Whether the area has a path; paths are ours, but never put other text in the SVG.
+    #: (Checked once, when made: a map asks three times, for 14,000 areas.)
+    drawable: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        drawable = bool(self.path) and _PATH.fullmatch(self.path) is not None
+        object.__setattr__(self, "drawable", drawable)  # frozen
 
 
 @dataclass(frozen=True)
@@ -169,7 +177,7 @@ def choropleth(
     scheme = _classify(values, classes)
     if decimals is None:
         decimals = 0 if all(float(v).is_integer() for v in values) else 1
-    css = [_css_class(area, scheme) for area in areas]
+    css = _css_classes(areas, scheme)
     map_id = _map_id(title, areas)
     fills = {f"klasse-{n}": c for n, c in enumerate(scheme.colours, start=1)}
     fills |= {NO_VALUE_CSS: NO_VALUE_COLOUR, SMALL_CSS: f"url(#{map_id}-arcering)"}
@@ -182,7 +190,7 @@ def choropleth(
         title=title,
         width=width,
         area_count=len(areas),
-        missing_shape=[area.code for area in areas if not _drawable(area)],
+        missing_shape=[area.code for area in areas if not area.drawable],
         overview=overview,
     )
 
@@ -222,12 +230,18 @@ def _has_value(area: MapArea) -> bool:
     return area.value is not None and math.isfinite(area.value)
 
 
-def _css_class(area: MapArea, scheme: _Classes) -> str:
-    if area.small:
-        return SMALL_CSS
-    if not _has_value(area) or not scheme.uppers:
-        return NO_VALUE_CSS
-    return f"klasse-{scheme.index(area.value) + 1}"
+def _css_classes(areas: Sequence[MapArea], scheme: _Classes) -> list[str]:
+    """Each area's class: hatched when too small, grey without a value, else its value's."""
+    names = [f"klasse-{n}" for n in range(1, len(scheme.uppers) + 1)]
+    found = []
+    for area in areas:  # 14,000 on a national map: no call per area
+        if area.small:
+            found.append(SMALL_CSS)
+        elif not names or not _has_value(area):
+            found.append(NO_VALUE_CSS)
+        else:
+            found.append(names[scheme.index(area.value)])
+    return found
 
 
 def _legend(scheme: _Classes, css: list[str], decimals: int, map_id: str) -> list[LegendClass]:
@@ -279,7 +293,7 @@ class _Frame:
 
 
 def _frame(areas: Sequence[MapArea], width: int) -> _Frame:
-    boxes = [area.bounds for area in areas if area.bounds and _drawable(area)]
+    boxes = [area.bounds for area in areas if area.bounds and area.drawable]
     if not boxes:
         return _Frame(0, 0, width, width // 2, width, width // 2)
     xmin = min(b[0] for b in boxes)
@@ -294,7 +308,7 @@ def _frame(areas: Sequence[MapArea], width: int) -> _Frame:
 
 def _svg(shown: Choropleth) -> SafeString:
     frame = _frame(shown.areas, shown.width)
-    drawn = [(a, name) for a, name in zip(shown.areas, shown.css, strict=True) if _drawable(a)]
+    drawn = [(a, name) for a, name in zip(shown.areas, shown.css, strict=True) if a.drawable]
     links = _area_links(drawn, shown.fills)
     return format_html(
         "{}{}{}{}{}</svg>",
@@ -312,7 +326,7 @@ def _compact_svg(shown: Choropleth) -> SafeString:
     by_class: dict[str, list[str]] = defaultdict(list)
     by_outline: dict[str, list[str]] = defaultdict(list)
     for area, css in zip(shown.areas, shown.css, strict=True):
-        if _drawable(area):
+        if area.drawable:
             by_class[css].append(area.path)
             if area.outline:
                 by_outline[area.outline].append(area.path)
@@ -372,16 +386,10 @@ def _areas_group(frame: _Frame, links: SafeString) -> SafeString:
     )
 
 
-def _drawable(area: MapArea) -> bool:
-    """Whether the area has a path; paths are ours, but never put other text in the SVG."""
-    return bool(area.path) and _PATH.fullmatch(area.path) is not None
-
-
 def _map_id(title: str, areas: Sequence[MapArea]) -> str:
     """A stable id, distinct for maps with other titles or areas (several maps on a page)."""
     digest = hashlib.blake2s(title.encode(), digest_size=5)
-    for area in areas:
-        digest.update(area.code.encode())
+    digest.update("".join(area.code for area in areas).encode())
     return f"kaart-{digest.hexdigest()}"
 
 
@@ -478,9 +486,7 @@ def _area_link(area: MapArea, css: str, fills: dict[str, str]) -> SafeString:
 
 def _outlines(areas: Sequence[MapArea]) -> SafeString:
     """Outline overlays on top of all areas, so that no neighbour hides them."""
-    lines = [
-        _outline(area.path, area.outline) for area in areas if area.outline and _drawable(area)
-    ]
+    lines = [_outline(area.path, area.outline) for area in areas if area.outline and area.drawable]
     if not lines:
         return SafeString()
     return format_html(
@@ -550,7 +556,7 @@ class LocatorMap:
     width: int = 360
 
     def __bool__(self) -> bool:
-        return any(area.code == self.highlight and _drawable(area) for area in self.areas)
+        return any(area.code == self.highlight and area.drawable for area in self.areas)
 
     @functools.cached_property
     def svg(self) -> SafeString:
@@ -562,7 +568,7 @@ def locator_map(
 ) -> SafeString:
     """Where an area lies: its neighbours of the same level in light grey (each a link to its
     own profile), the area itself in the house blue with a black outline."""
-    drawable = [area for area in areas if _drawable(area)]
+    drawable = [area for area in areas if area.drawable]
     if not any(area.code == highlight for area in drawable):
         return SafeString()
     frame = _frame(drawable, width)

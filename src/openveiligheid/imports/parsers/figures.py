@@ -27,7 +27,7 @@ def read_figures(
 
     ``period`` is for CBS tables without a Perioden column (one table per year)."""
     csv_text = read_csv_text(path, data, comments=True)
-    module = _format_of(csv_text)
+    module = format_of(csv_text)
     return module.parse(csv_text, dataset=dataset, today=today, period=period)
 
 
@@ -42,11 +42,11 @@ def stream_figures(
     """Like :func:`read_figures`, but the rows come one at a time and duplicates are left to
     the caller (the import finds them in the database): see :class:`FigureStream`."""
     csv_text = read_csv_text(path, data, comments=True)
-    module = _format_of(csv_text)
+    module = format_of(csv_text)
     return module.stream(csv_text, dataset=dataset, today=today, period=period)
 
 
-def _format_of(csv_text):
+def format_of(csv_text):
     header = header_of(csv_text)
     for module in FIGURE_FORMATS.values():
         if module.matches(header):
