@@ -14,6 +14,7 @@ session, written at most once a minute and not while an import holds SQLite's wr
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from openveiligheid.core.db import write_lock_free
@@ -91,3 +93,11 @@ def _note_activity(request, response) -> None:
     session[LAST_SEEN] = now
     if alone and last is not None and now - last <= limit / 2 and not write_lock_free():
         session.modified = False  # the database is busy writing: noted at a later request
+
+
+def end_session_on_time(sender, request, user, **kwargs) -> None:
+    """At log-in, fix when the session ends: ``OV_SESSION_AGE`` from now. Django otherwise
+    moves the end on with every save of the session, and the time of the last request is saved
+    every minute (:func:`_note_activity`), so an active session would never end."""
+    if request is not None and hasattr(request, "session"):
+        request.session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))

@@ -33,7 +33,7 @@ class HotspotClassView:
     p_value: float | None = None  # the permutation pseudo p-value, for the toelichting
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a national map reads 14,000
 class AreaAnalysis:
     """What the stored analyses say about one area on one map."""
 

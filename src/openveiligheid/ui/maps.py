@@ -72,7 +72,7 @@ _PATH = re.compile(r"[MLlz0-9 \-]+")  # what areas.shapes.svg_path writes
 LINKED_AREAS_MAX = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # frozen: ``drawable`` vouches for ``path`` (it goes into the SVG)
 class MapArea:
     """One area on a map, with everything ready to draw (no database or shapely work)."""
 
@@ -93,7 +93,7 @@ class MapArea:
 
     def __post_init__(self) -> None:
         drawable = bool(self.path) and _PATH.fullmatch(self.path) is not None
-        object.__setattr__(self, "drawable", drawable)  # frozen
+        object.__setattr__(self, "drawable", drawable)
 
 
 @dataclass(frozen=True)
