@@ -13,6 +13,7 @@ from openveiligheid.areas.models import Area
 from openveiligheid.core.periods import Period
 from openveiligheid.dashboard.areadata import per_1000
 from openveiligheid.figures.models import Figure, Measure
+from openveiligheid.figures.periods import refresh_periods
 from openveiligheid.figures.services import figure_set, measure_labels
 from openveiligheid.indicators.engine import IndicatorDefinition, indicator_value, population_of
 from openveiligheid.indicators.formatting import format_change, format_number
@@ -195,14 +196,12 @@ def test_rate_row_when_the_area_has_a_population(adviseur_client: Client, plan: 
     """The demo has inhabitants for 2017 only; with a 2016 population a rate row appears."""
     area = Area.objects.get(code="WK001400", division=2017)
     template = Figure.objects.filter(area=area, measure__name="inwoners").first()
+    inwoners = Measure.objects.get(name="inwoners")
     Figure.objects.create(
-        measure=Measure.objects.get(name="inwoners"),
-        area=area,
-        period="2016",
-        year=2016,
-        value=20000,
+        measure=inwoners, area=area, period="2016", year=2016, value=20000,
         import_run=template.import_run,
-    )
+    )  # fmt: skip
+    refresh_periods({inwoners.pk}, {2016})  # as every writer of figures does
     content = get(adviseur_client, "/gebied/WK001400/?indeling=2017")
     rows = assert_rows_agree(content, area)
     rates = [row for row in rows if "(per 1.000 inwoners)" in row[0]]

@@ -23,7 +23,7 @@ from openveiligheid.core.periods import Period, PeriodError, parse_period
 from openveiligheid.figures import bulk, staging
 from openveiligheid.figures.aggregation import Observation
 from openveiligheid.figures.figureset import FigureSet, Tables
-from openveiligheid.figures.models import Figure, Measure
+from openveiligheid.figures.models import Figure, FigurePeriod, Measure
 from openveiligheid.figures.periods import refresh_periods
 from openveiligheid.imports.models import ImportRun
 from openveiligheid.imports.parsers import cijfers
@@ -367,35 +367,73 @@ def figure_set(
     return FigureSet.from_tables(_observations(queryset, division))
 
 
+#: Up to this many areas still without a population, an earlier year is read for them by id;
+#: with more, for every area of the level (a list of ids costs Django a check per id).
+FEW_AREAS = 1000
+
+
 def level_figures(
     counted: Iterable[str],
     divisors: Iterable[str],
-    areas: QuerySet[Area],
-    codes: Mapping[int, str],
+    gemeente_and_level: tuple[str, str],
     division: int,
+    codes: Mapping[int, str],
     period: Period,
 ) -> FigureSet:
-    """What a table of many wijken or buurten of ``division`` needs for one year or month:
-    ``counted`` in that period, and ``divisors`` (the population) per year up to its year. Not
-    the other years and months of a national file: those would be ten times the rows.
+    """What a table of every wijk or buurt of a gemeente in ``division`` needs for one year or
+    month: ``counted`` in that period, and per area each of ``divisors`` (the population) of
+    the newest year up to the period's, which is all that the engine's per-1,000 rule can use.
+    Not the other years and months of a national file (ten years monthly: 130 times the rows).
 
-    ``areas`` selects the wijken or buurten; the database takes their ids itself (a national
-    map has 14,000: as a list, each would pass through Django's checks), and ``codes`` (id ->
-    code, as the caller read them) names them without a join."""
-    tables: Tables = {}
-    for names, wanted in (
-        (divisors, Q(month__isnull=True, year__lte=period.year)),
-        (counted, Q(period=str(period))),
-    ):
-        rows = Figure.objects.filter(
-            wanted, measure__name__in=set(names), area_id__in=areas.values("pk")
+    ``codes`` (id -> code, as the caller read the areas) names them without a join; the
+    database selects the areas itself (14,000 ids in a list would each pass Django's checks)."""
+    gemeente, level = gemeente_and_level
+    areas = Area.objects.filter(gemeente_code=gemeente, level=level, division=division)
+    ids = areas.values("pk")
+    counts = Figure.objects.filter(  # one seek per area in the unique key
+        measure__name__in=set(counted), period=str(period), area_id__in=ids
+    )
+    tables = _area_tables(counts, codes, division)
+    for measure in set(divisors):
+        kept = FigurePeriod.objects.filter(
+            measure__name=measure, division=division, gemeente_code=gemeente, level=level
         )
-        for (measure, text), found in _rows(rows, ("measure__name", "period"), "area_id").items():
-            tables[(measure, _period(text))] = {
-                codes[area_id]: Observation(value, status, bool(derived), division)
-                for area_id, value, status, derived in found
-            }
+        years = kept.filter(month__isnull=True, year__lte=period.year).order_by("-year")
+        tables |= _newest_years(measure, list(years.values_list("year", flat=True)), ids, codes,
+                                division)  # fmt: skip
     return FigureSet.from_tables(tables)
+
+
+def _newest_years(
+    measure: str, years: list[int], ids: QuerySet, codes: Mapping[int, str], division: int
+) -> Tables:
+    """``measure`` per area of the newest of ``years`` (newest first) in which it has one:
+    mostly one query, another for the few areas that lack the newest year."""
+    missing = set(codes.values())
+    tables: Tables = {}
+    for year in years:
+        few = len(missing) <= FEW_AREAS
+        among = [pk for pk, code in codes.items() if code in missing] if few else ids
+        rows = Figure.objects.filter(  # the year's figure: one seek in the unique key
+            measure__name=measure, period=str(year), area_id__in=among
+        )
+        for key, table in _area_tables(rows, codes, division).items():
+            found = {code: obs for code, obs in table.items() if code in missing}
+            tables[key] = found
+            missing -= found.keys()
+        if not missing:
+            break
+    return tables
+
+
+def _area_tables(queryset: QuerySet, codes: Mapping[int, str], division: int) -> Tables:
+    tables: Tables = {}
+    for (measure, text), found in _rows(queryset, ("measure__name", "period"), "area_id").items():
+        tables[(measure, _period(text))] = {
+            codes[area_id]: Observation(value, status, bool(derived), division)
+            for area_id, value, status, derived in found
+        }
+    return tables
 
 
 def _rows(queryset, key: tuple[str, ...], *fields: str) -> dict[tuple, list[tuple]]:

@@ -209,7 +209,7 @@ def level_values(
         counted = (definition.reported,) if definition.reported else definition.measures
         divisors = {population_measure, *((definition.per_1000,) if definition.per_1000 else ())}
         by_id = {pk: code for pk, code, _ in listed}
-        figures = level_figures(counted, divisors, found, by_id, division, period)
+        figures = level_figures(counted, divisors, (gemeente_code, level), division, by_id, period)
         values = indicator_values(definition, figures, codes, period)
         if not any(value is not None for value in values):
             continue
