@@ -87,16 +87,6 @@ class MapPage:
         return TablePage(self.rows, self.table_page, TABLE_PAGE_SIZE)
 
     @property
-    def table_rows(self) -> list[AreaRow]:
-        """The rows of the chosen page of the table (the map shows them all)."""
-        return list(self.table.shown)
-
-    @property
-    def table_range(self) -> tuple[int, int, int]:
-        """(first row, last row, all rows) of the chosen page, counted from 1."""
-        return self.table.range
-
-    @property
     def level_plural(self) -> str:
         return LEVEL_PLURAL[self.level]
 

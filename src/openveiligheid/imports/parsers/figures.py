@@ -9,7 +9,7 @@ from openveiligheid.core.csvfiles import header_of, read_csv_text
 from openveiligheid.core.errors import InputError, InputProblem
 from openveiligheid.core.periods import Period
 from openveiligheid.imports.parsers import cbs, cijfers, incidents
-from openveiligheid.imports.parsers.rows import FigureFile, FigureStream
+from openveiligheid.imports.parsers.rows import FigureFile
 
 #: Format id -> parser module. Order matters: the first whose ``matches`` is true wins.
 FIGURE_FORMATS = {cijfers.FORMAT: cijfers, cbs.FORMAT: cbs}
@@ -29,21 +29,6 @@ def read_figures(
     csv_text = read_csv_text(path, data, comments=True)
     module = format_of(csv_text)
     return module.parse(csv_text, dataset=dataset, today=today, period=period)
-
-
-def stream_figures(
-    path: Path | str,
-    data: bytes | None = None,
-    *,
-    dataset: str | None = None,
-    today: dt.date | None = None,
-    period: Period | None = None,
-) -> FigureStream:
-    """Like :func:`read_figures`, but the rows come one at a time and duplicates are left to
-    the caller (the import finds them in the database): see :class:`FigureStream`."""
-    csv_text = read_csv_text(path, data, comments=True)
-    module = format_of(csv_text)
-    return module.stream(csv_text, dataset=dataset, today=today, period=period)
 
 
 def format_of(csv_text):
